@@ -1,0 +1,75 @@
+#include "core/arena.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/mem.h"
+
+#define ARENA_BLOCK 65536
+
+struct arena_block {
+    arena_block *next;
+    size_t size;
+    _Alignas(max_align_t) unsigned char data[];
+};
+
+void
+arena_init(arena *a)
+{
+    a->head = NULL;
+    a->used = 0;
+    a->total = 0;
+}
+
+void
+arena_clear(arena *a)
+{
+    arena_block *b = a->head;
+    while (b) {
+        arena_block *next = b->next;
+        mem_free(b);
+        b = next;
+    }
+    arena_init(a);
+}
+
+void *
+arena_alloc(arena *a, size_t size)
+{
+    size = (size + 7) & ~(size_t)7;
+    if (size > SIZE_MAX / 2)
+        return NULL;
+    if (!a->head || a->used + size > a->head->size) {
+        size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
+        arena_block *b = mem_alloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->size = cap;
+        if (a->head && size > ARENA_BLOCK / 4) {
+            /* A large piece gets its own block behind the head, so the head's free space
+             * is not wasted. */
+            b->next = a->head->next;
+            a->head->next = b;
+            a->total += size;
+            return b->data;
+        }
+        b->next = a->head;
+        a->head = b;
+        a->used = 0;
+    }
+    void *p = a->head->data + a->used;
+    a->used += size;
+    a->total += size;
+    return p;
+}
+
+char *
+arena_strndup(arena *a, const char *text, size_t len)
+{
+    char *copy = arena_alloc(a, len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    return copy;
+}

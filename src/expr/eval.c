@@ -1,0 +1,1 @@
+/* placeholder */ typedef int expr_eval_unused;
