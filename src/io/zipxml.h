@@ -1,5 +1,58 @@
-/* Zip entries read with minizip and parsed with expat, shared by the xlsx and ods readers:
- * limits on entry count, sizes and inflate ratio; no DTDs; streamed parsing. */
+/* Zip entries read with minizip and parsed with expat, shared by the xlsx and ods readers.
+ *
+ * Safe by construction: the entry count, each entry's and the total uncompressed size and
+ * the inflate ratio are checked against ws_limits while streaming (never trusting the
+ * sizes a zip header claims); duplicate entry names are an error; any DOCTYPE stops the
+ * parse (no DTD processing, no entities); documents are parsed without namespace
+ * processing, so handlers see qualified names ("table:table-cell") and compare them as
+ * plain strings.  Parsing streams: memory does not grow with the entry's size.
+ *
+ *     typedef struct { zipxml *zip; ... } my_state;
+ *     static void start(void *user, const char *name, const char **attrs) {
+ *         my_state *s = user;
+ *         if (bad) zipxml_stop(s->zip, diag_fail(WS_ERR_FORMAT, "..."));
+ *     }
+ *     zipxml *zip;
+ *     if ((st = zipxml_open(path, &book->limits, &zip))) return st;
+ *     st = zipxml_parse(zip, "xl/workbook.xml", start, end, text, &state);
+ *     zipxml_close(zip);
+ */
 #ifndef WS_IO_ZIPXML_H
 #define WS_IO_ZIPXML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "worldsheet.h"
+
+typedef struct zipxml zipxml;
+
+typedef void (*zipxml_start_fn)(void *user, const char *name, const char **attrs);
+typedef void (*zipxml_end_fn)(void *user, const char *name);
+/* Character data, in pieces: a text node may arrive in several calls. */
+typedef void (*zipxml_text_fn)(void *user, const char *text, int len);
+
+/* Open a zip for reading (read-only; the file is never modified).  Lists its entries and
+ * rejects too many or duplicate names.  Close with zipxml_close(). */
+ws_status zipxml_open(const char *path, const ws_limits *limits, zipxml **out);
+void zipxml_close(zipxml *zip);
+
+/* True when the archive has an entry with exactly this name. */
+bool zipxml_has(const zipxml *zip, const char *entry);
+
+/* Stream an entry through expat with these handlers (any may be NULL).  Returns the
+ * status given to zipxml_stop, or WS_ERR_FORMAT for malformed XML / zip data (the reason
+ * names the entry and line), WS_ERR_LIMIT for a size or ratio limit. */
+ws_status zipxml_parse(zipxml *zip, const char *entry, zipxml_start_fn start,
+                       zipxml_end_fn end, zipxml_text_fn text, void *user);
+
+/* From inside a handler: stop the current parse, which then returns `status`. */
+void zipxml_stop(zipxml *zip, ws_status status);
+
+/* Read a whole (small) entry into memory, NUL-terminated; free with mem_free. */
+ws_status zipxml_read(zipxml *zip, const char *entry, char **data, size_t *len);
+
+/* The value of attribute `name` in an expat attribute list, or NULL. */
+const char *zipxml_attr(const char **attrs, const char *name);
+
 #endif

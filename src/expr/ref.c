@@ -1,1 +1,0 @@
-/* placeholder */ typedef int expr_ref_unused;
