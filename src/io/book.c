@@ -173,7 +173,16 @@ book_format_is_date(const ws_book *book, uint16_t fmt)
         case ';': /* only the first section decides */
             return date;
         default: {
+            /* "General" and scientific "0.0E+00" hold letters that are not date codes. */
+            if (strncasecmp(p, "general", 7) == 0) {
+                p += 6;
+                break;
+            }
             int c = tolower((unsigned char)*p);
+            if (c == 'e' && (p[1] == '+' || p[1] == '-')) {
+                p++;
+                break;
+            }
             if (c == 'd' || c == 'y' || c == 'h' || c == 's' || c == 'm' || c == 'e' ||
                 c == 'g')
                 date = true;
@@ -191,6 +200,10 @@ row_search(const book_sheet *sheet, uint32_t row, size_t *pos)
     if (hi && sheet->rows[hi - 1].row < row) {
         *pos = hi;
         return 0;
+    }
+    if (hi && sheet->rows[hi - 1].row == row) { /* readers fill the last row cell by cell */
+        *pos = hi - 1;
+        return 1;
     }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

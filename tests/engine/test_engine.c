@@ -198,9 +198,34 @@ test_alloc_failures(void)
     ws_book_close(book);
 }
 
+static void
+test_date_formats(void)
+{
+    ws_book *book = NULL;
+    CHECK_OK(ws_book_new(&book));
+    const struct {
+        const char *code;
+        bool date;
+    } cases[] = {
+        {"General", false},   {"0.00E+00", false}, {"yyyy-mm-dd", true}, {"0%", false},
+        {"[h]:mm:ss", true},  {"\"d\"0", false},  {"mm/dd/yy", true},   {"#,##0", false},
+        {"[Red]0.00", false}, {"d-mmm", true},     {"[$-411]ge.m.d", true},
+        {"0.00;[Red]-0.00", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint16_t fmt;
+        CHECK_OK(book_format_intern(book, cases[i].code, strlen(cases[i].code), &fmt));
+        if (book_format_is_date(book, fmt) != cases[i].date)
+            fprintf(stderr, "format '%s'\n", cases[i].code);
+        CHECK(book_format_is_date(book, fmt) == cases[i].date);
+    }
+    ws_book_close(book);
+}
+
 int
 main(void)
 {
+    test_date_formats();
     test_registry();
     test_eval();
     test_run();
