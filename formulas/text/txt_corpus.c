@@ -1,0 +1,1002 @@
+/* A column of comments: sentiment per comment, summary sentences, keywords and topics.
+ *
+ * Terms are content-word base forms (English words that are not stop words; Japanese nouns,
+ * verbs and adjectives that stand on their own).  Keywords are English phrases between stop
+ * words and punctuation (RAKE-like, up to 3 words) and Japanese noun runs (up to 4 nouns).
+ *
+ * Summary: sentences are TF-IDF vectors; each is scored by LexRank (power iteration on the
+ * cosine graph) when there are at most LEXRANK_MAX sentences, else by its cosine to the
+ * centroid (linear); then maximal marginal relevance picks k non-redundant ones. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/diag.h"
+#include "core/mem.h"
+#include "text/text.h"
+#include "text/txt_lex.h"
+
+#define LEXRANK_MAX 2000
+#define MMR_LAMBDA 0.7
+#define MMR_POOL 300
+#define MIN_SENT_WORDS 4
+#define MAX_SENT_WORDS 40
+
+/* ----- a string -> id map ------------------------------------------------------------ */
+
+typedef struct strmap {
+    uint32_t *slots; /* id + 1; 0 is free */
+    size_t cap;
+    char **keys;
+    size_t count, keys_cap;
+} strmap;
+
+static void
+strmap_clear(strmap *m)
+{
+    for (size_t i = 0; i < m->count; i++)
+        mem_free(m->keys[i]);
+    mem_free(m->keys);
+    mem_free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+static ws_status
+strmap_id(strmap *m, const char *key, size_t len, uint32_t *id)
+{
+    if ((m->count + 1) * 2 > m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 1024;
+        uint32_t *slots = mem_calloc(cap, sizeof *slots);
+        if (!slots)
+            return diag_nomem();
+        for (size_t i = 0; i < m->count; i++) {
+            size_t j = (size_t)txt_lex_hash(m->keys[i], strlen(m->keys[i])) & (cap - 1);
+            while (slots[j])
+                j = (j + 1) & (cap - 1);
+            slots[j] = (uint32_t)i + 1;
+        }
+        mem_free(m->slots);
+        m->slots = slots;
+        m->cap = cap;
+    }
+    size_t j = (size_t)txt_lex_hash(key, len) & (m->cap - 1);
+    for (; m->slots[j]; j = (j + 1) & (m->cap - 1)) {
+        const char *k = m->keys[m->slots[j] - 1];
+        if (strncmp(k, key, len) == 0 && k[len] == '\0') {
+            *id = m->slots[j] - 1;
+            return WS_OK;
+        }
+    }
+    if (mem_grow((void **)&m->keys, &m->keys_cap, m->count + 1, sizeof *m->keys))
+        return diag_nomem();
+    if (!(m->keys[m->count] = mem_strndup(key, len)))
+        return diag_nomem();
+    m->slots[j] = (uint32_t)m->count + 1;
+    *id = (uint32_t)m->count++;
+    return WS_OK;
+}
+
+/* ----- the corpus -------------------------------------------------------------------- */
+
+typedef struct u32vec {
+    uint32_t *v;
+    size_t n, cap;
+} u32vec;
+
+static ws_status
+u32_push(u32vec *a, uint32_t x)
+{
+    if (mem_grow((void **)&a->v, &a->cap, a->n + 1, sizeof *a->v))
+        return diag_nomem();
+    a->v[a->n++] = x;
+    return WS_OK;
+}
+
+typedef struct sentence {
+    char *text;
+    size_t comment;
+    size_t term0, nterm; /* in corpus->sterms (sorted ids, with counts in sweights) */
+    size_t words;
+} sentence;
+
+typedef struct comment {
+    size_t source;        /* index in the caller's array */
+    txt_sentiment_result sent;
+    size_t sent0, nsent;  /* sentences */
+    size_t phr0, nphr;    /* distinct keyword ids, in corpus->cphr */
+    size_t term0, nterm;  /* distinct term ids, in corpus->cterms */
+    char *joined;         /* " base base ... " (English) or normalised text (Japanese) */
+    txt_lang lang;
+} comment;
+
+struct txt_corpus {
+    comment *c;
+    size_t nc, n_in;
+    sentence *s;
+    size_t ns, s_cap;
+    u32vec sterms, cphr, cterms;
+    float *sweights;
+    size_t sweights_cap;
+    strmap terms, phrases;
+    uint32_t *phrase_words; /* words per phrase */
+    size_t phrase_words_cap;
+};
+
+size_t
+txt_corpus_size(const txt_corpus *corpus)
+{
+    return corpus->nc;
+}
+
+const txt_sentiment_result *
+txt_corpus_sentiment(const txt_corpus *corpus, size_t i)
+{
+    return &corpus->c[i].sent;
+}
+
+void
+txt_corpus_free(txt_corpus *cp)
+{
+    if (!cp)
+        return;
+    for (size_t i = 0; i < cp->nc; i++)
+        mem_free(cp->c[i].joined);
+    for (size_t i = 0; i < cp->ns; i++)
+        mem_free(cp->s[i].text);
+    mem_free(cp->c);
+    mem_free(cp->s);
+    mem_free(cp->sterms.v);
+    mem_free(cp->cphr.v);
+    mem_free(cp->cterms.v);
+    mem_free(cp->sweights);
+    mem_free(cp->phrase_words);
+    strmap_clear(&cp->terms);
+    strmap_clear(&cp->phrases);
+    mem_free(cp);
+}
+
+static bool
+is_term(const txt_doc *doc, size_t i)
+{
+    const txt_token *t = &doc->tok[i];
+    if (t->kind != TXT_TOK_WORD || (t->flags & TXT_TF_STOP))
+        return false;
+    if (doc->lang == TXT_LANG_JA) {
+        if (t->flags & TXT_TF_NONINDEP)
+            return false;
+        if (t->pos != TXT_POS_NOUN && t->pos != TXT_POS_VERB && t->pos != TXT_POS_ADJ)
+            return false;
+        const txt_lex_entry *e = txt_lex_find(txt_lex_builtin(), txt_base(doc, i), t->base_len);
+        if (e && (e->flags & TXT_LEX_STOP))
+            return false;
+        /* One kana alone (する, ある, なる as nouns) says nothing. */
+        return t->base_len > 3 || t->pos == TXT_POS_NOUN;
+    }
+    return t->base_len > 1;
+}
+
+static bool
+is_keyword_word(const txt_doc *doc, size_t i)
+{
+    const txt_token *t = &doc->tok[i];
+    if (t->kind != TXT_TOK_WORD || (t->flags & TXT_TF_STOP))
+        return false;
+    if (doc->lang == TXT_LANG_JA) {
+        if (t->pos != TXT_POS_NOUN || (t->flags & TXT_TF_ADJ_NOUN))
+            return false;
+        const txt_lex_entry *e = txt_lex_find(txt_lex_builtin(), txt_base(doc, i), t->base_len);
+        return !(e && (e->flags & TXT_LEX_STOP));
+    }
+    /* English: no contractions, no negators, letters only. */
+    const char *b = txt_base(doc, i);
+    if (t->base_len < 2)
+        return false;
+    for (size_t k = 0; k < t->base_len; k++)
+        if (b[k] == '\'' || (b[k] >= '0' && b[k] <= '9'))
+            return false;
+    const txt_lex_entry *e = txt_lex_find(txt_lex_builtin(), b, t->base_len);
+    return !(e && (e->flags & (TXT_LEX_NEGATE | TXT_LEX_BOOST | TXT_LEX_CONTRAST |
+                               TXT_LEX_CONCESSIVE)));
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sort and count duplicates in place: ids[0..n) becomes distinct ids; counts beside. */
+static size_t
+uniq_count(uint32_t *ids, size_t n, float *counts)
+{
+    if (n == 0)
+        return 0;
+    qsort(ids, n, sizeof *ids, cmp_u32);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m > 0 && ids[m - 1] == ids[i]) {
+            if (counts)
+                counts[m - 1] += 1;
+            continue;
+        }
+        ids[m] = ids[i];
+        if (counts)
+            counts[m] = 1;
+        m++;
+    }
+    return m;
+}
+
+static ws_status
+add_phrase(txt_corpus *cp, const txt_doc *doc, size_t a, size_t b, u32vec *out)
+{
+    char buf[256];
+    size_t len = 0;
+    bool ja = doc->lang == TXT_LANG_JA;
+    for (size_t i = a; i < b; i++) {
+        const txt_token *t = &doc->tok[i];
+        const char *s = ja ? doc->text + t->off : txt_base(doc, i);
+        size_t n = ja ? t->len : t->base_len;
+        if (len + n + 2 >= sizeof buf)
+            return WS_OK;
+        if (!ja && len)
+            buf[len++] = ' ';
+        memcpy(buf + len, s, n);
+        len += n;
+    }
+    uint32_t id;
+    ws_status st = strmap_id(&cp->phrases, buf, len, &id);
+    if (st)
+        return st;
+    if (mem_grow((void **)&cp->phrase_words, &cp->phrase_words_cap, cp->phrases.count,
+                 sizeof *cp->phrase_words))
+        return diag_nomem();
+    cp->phrase_words[id] = (uint32_t)(b - a);
+    return u32_push(out, id);
+}
+
+static ws_status
+collect_comment(txt_corpus *cp, const txt_doc *doc, comment *c)
+{
+    ws_status st = WS_OK;
+    u32vec tmp = {0};
+    bool ja = doc->lang == TXT_LANG_JA;
+    /* sentences and their terms */
+    c->sent0 = cp->ns;
+    for (size_t s = 0; s < doc->nsent && !st; s++) {
+        size_t a = doc->sent[s], b = doc->sent[s + 1], words = 0;
+        tmp.n = 0;
+        for (size_t i = a; i < b && !st; i++) {
+            words += doc->tok[i].kind == TXT_TOK_WORD;
+            if (is_term(doc, i)) {
+                uint32_t id;
+                st = strmap_id(&cp->terms, txt_base(doc, i), doc->tok[i].base_len, &id);
+                if (!st)
+                    st = u32_push(&tmp, id);
+            }
+        }
+        if (st || tmp.n == 0)
+            continue;
+        if (mem_grow((void **)&cp->s, &cp->s_cap, cp->ns + 1, sizeof *cp->s) ||
+            mem_grow((void **)&cp->sweights, &cp->sweights_cap, cp->sterms.n + tmp.n,
+                     sizeof *cp->sweights)) {
+            st = diag_nomem();
+            break;
+        }
+        size_t m = uniq_count(tmp.v, tmp.n, cp->sweights + cp->sterms.n);
+        sentence *se = &cp->s[cp->ns];
+        memset(se, 0, sizeof *se);
+        se->comment = (size_t)(c - cp->c);
+        se->term0 = cp->sterms.n;
+        se->nterm = m;
+        se->words = ja ? words / 2 + 1 : words;
+        size_t start, end;
+        txt_sentence_span(doc, s, &start, &end);
+        if (!(se->text = mem_strndup(doc->text + start, end - start))) {
+            st = diag_nomem();
+            break;
+        }
+        for (size_t k = 0; k < m && !st; k++)
+            st = u32_push(&cp->sterms, tmp.v[k]);
+        cp->ns++;
+    }
+    c->nsent = cp->ns - c->sent0;
+    /* distinct terms of the comment */
+    tmp.n = 0;
+    for (size_t i = 0; i < doc->ntok && !st; i++)
+        if (is_term(doc, i)) {
+            uint32_t id;
+            st = strmap_id(&cp->terms, txt_base(doc, i), doc->tok[i].base_len, &id);
+            if (!st)
+                st = u32_push(&tmp, id);
+        }
+    if (!st) {
+        size_t m = uniq_count(tmp.v, tmp.n, NULL);
+        c->term0 = cp->cterms.n;
+        c->nterm = m;
+        for (size_t k = 0; k < m && !st; k++)
+            st = u32_push(&cp->cterms, tmp.v[k]);
+    }
+    /* keyword phrases */
+    tmp.n = 0;
+    size_t maxw = ja ? 4 : 3;
+    for (size_t i = 0; i < doc->ntok && !st;) {
+        if (!is_keyword_word(doc, i)) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < doc->ntok && is_keyword_word(doc, j) && !(j > i && (doc->tok[j].flags & TXT_TF_NL)))
+            j++;
+        /* Japanese runs start at a content noun; suffixes stay attached. */
+        size_t a = i;
+        while (ja && a < j && (doc->tok[a].flags & TXT_TF_NONINDEP))
+            a++;
+        if (a < j && j - a <= maxw)
+            st = add_phrase(cp, doc, a, j, &tmp);
+        else if (a < j && !ja)
+            /* A long English run is split into its last words (the head noun phrase). */
+            st = add_phrase(cp, doc, j - maxw, j, &tmp);
+        i = j;
+    }
+    if (!st) {
+        size_t m = uniq_count(tmp.v, tmp.n, NULL);
+        c->phr0 = cp->cphr.n;
+        c->nphr = m;
+        for (size_t k = 0; k < m && !st; k++)
+            st = u32_push(&cp->cphr, tmp.v[k]);
+    }
+    /* text for seed matching */
+    if (!st) {
+        size_t cap = 2, len = 0;
+        if (ja) {
+            c->joined = mem_strndup(doc->text, doc->len);
+        } else {
+            for (size_t i = 0; i < doc->ntok; i++)
+                cap += doc->tok[i].base_len + 1;
+            if ((c->joined = mem_alloc(cap + 1))) {
+                c->joined[len++] = ' ';
+                for (size_t i = 0; i < doc->ntok; i++) {
+                    if (doc->tok[i].kind == TXT_TOK_PUNCT)
+                        continue;
+                    memcpy(c->joined + len, txt_base(doc, i), doc->tok[i].base_len);
+                    len += doc->tok[i].base_len;
+                    c->joined[len++] = ' ';
+                }
+                c->joined[len] = '\0';
+            }
+        }
+        if (!c->joined)
+            st = diag_nomem();
+    }
+    mem_free(tmp.v);
+    return st;
+}
+
+ws_status
+txt_corpus_new(const char *const *texts, size_t n, const txt_lexicon *user, txt_corpus **out)
+{
+    txt_corpus *cp = mem_calloc(1, sizeof *cp);
+    txt_doc doc;
+    txt_doc_init(&doc);
+    ws_status st = cp ? WS_OK : diag_nomem();
+    if (!st && n && !(cp->c = mem_calloc(n, sizeof *cp->c)))
+        st = diag_nomem();
+    if (!st)
+        cp->n_in = n;
+    for (size_t i = 0; i < n && !st; i++) {
+        if (!texts[i] || !texts[i][0])
+            continue;
+        if ((st = txt_doc_analyze(&doc, texts[i], strlen(texts[i]))))
+            break;
+        if (doc.ntok == 0)
+            continue;
+        comment *c = &cp->c[cp->nc++];
+        c->source = i;
+        c->lang = doc.lang;
+        txt_sentiment(&doc, user, &c->sent);
+        st = collect_comment(cp, &doc, c);
+    }
+    txt_doc_clear(&doc);
+    if (st) {
+        txt_corpus_free(cp);
+        return st;
+    }
+    *out = cp;
+    return WS_OK;
+}
+
+/* ----- summary ----------------------------------------------------------------------- */
+
+/* TF-IDF weights of every sentence, L2-normalised, in place of the counts. */
+static ws_status
+sentence_vectors(const txt_corpus *cp, float *w)
+{
+    size_t V = cp->terms.count;
+    uint32_t *df = mem_calloc(V ? V : 1, sizeof *df);
+    if (!df)
+        return diag_nomem();
+    for (size_t k = 0; k < cp->sterms.n; k++)
+        df[cp->sterms.v[k]]++;
+    for (size_t i = 0; i < cp->ns; i++) {
+        const sentence *s = &cp->s[i];
+        double norm = 0;
+        for (size_t k = 0; k < s->nterm; k++) {
+            size_t at = s->term0 + k;
+            double idf = log(((double)cp->ns + 1.0) / ((double)df[cp->sterms.v[at]] + 0.5));
+            w[at] = (float)((1.0 + log(cp->sweights[at])) * idf);
+            norm += (double)w[at] * w[at];
+        }
+        norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+        for (size_t k = 0; k < s->nterm; k++)
+            w[s->term0 + k] = (float)(w[s->term0 + k] * norm);
+    }
+    mem_free(df);
+    return WS_OK;
+}
+
+static double
+cosine(const txt_corpus *cp, const float *w, size_t a, size_t b)
+{
+    const sentence *x = &cp->s[a], *y = &cp->s[b];
+    size_t i = 0, j = 0;
+    double dot = 0;
+    while (i < x->nterm && j < y->nterm) {
+        uint32_t p = cp->sterms.v[x->term0 + i], q = cp->sterms.v[y->term0 + j];
+        if (p == q)
+            dot += (double)w[x->term0 + i++] * w[y->term0 + j++];
+        else if (p < q)
+            i++;
+        else
+            j++;
+    }
+    return dot;
+}
+
+static bool
+summary_candidate(const sentence *s)
+{
+    return s->words >= MIN_SENT_WORDS && s->words <= MAX_SENT_WORDS;
+}
+
+ws_status
+txt_corpus_summary(const txt_corpus *cp, size_t k, char ***out, size_t *count)
+{
+    size_t n = cp->ns;
+    float *w = mem_alloc((cp->sterms.n ? cp->sterms.n : 1) * sizeof *w);
+    double *score = mem_calloc(n ? n : 1, sizeof *score);
+    size_t *pool = mem_alloc((n ? n : 1) * sizeof *pool);
+    size_t *chosen = mem_alloc((k ? k : 1) * sizeof *chosen);
+    double *tmp = NULL;
+    char **res = NULL;
+    ws_status st = (w && score && pool && chosen) ? WS_OK : diag_nomem();
+    if (!st)
+        st = sentence_vectors(cp, w);
+    if (st)
+        goto done;
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        if (summary_candidate(&cp->s[i]))
+            pool[np++] = i;
+    if (np == 0) /* only short or long sentences: take them all */
+        for (size_t i = 0; i < n; i++)
+            pool[np++] = i;
+    if (np <= LEXRANK_MAX) {
+        /* LexRank: stationary distribution of the thresholded cosine graph. */
+        double *deg = mem_calloc(np ? np : 1, sizeof *deg);
+        tmp = mem_alloc((np ? np : 1) * sizeof *tmp);
+        float *sim = mem_alloc((np > 0 ? np * np : 1) * sizeof *sim);
+        if (!deg || !tmp || !sim) {
+            mem_free(deg);
+            mem_free(sim);
+            st = diag_nomem();
+            goto done;
+        }
+        for (size_t a = 0; a < np; a++)
+            for (size_t b = a; b < np; b++) {
+                double c = a == b ? 1.0 : cosine(cp, w, pool[a], pool[b]);
+                float v = c >= 0.1 ? (float)c : 0.0f;
+                sim[a * np + b] = sim[b * np + a] = v;
+            }
+        for (size_t a = 0; a < np; a++) {
+            for (size_t b = 0; b < np; b++)
+                deg[a] += sim[a * np + b];
+            score[pool[a]] = 1.0 / (double)np;
+        }
+        for (int it = 0; it < 50; it++) {
+            double delta = 0;
+            for (size_t a = 0; a < np; a++) {
+                double sum = 0;
+                for (size_t b = 0; b < np; b++)
+                    if (sim[b * np + a] != 0)
+                        sum += sim[b * np + a] / deg[b] * score[pool[b]];
+                tmp[a] = 0.15 / (double)np + 0.85 * sum;
+            }
+            for (size_t a = 0; a < np; a++) {
+                delta += fabs(tmp[a] - score[pool[a]]);
+                score[pool[a]] = tmp[a];
+            }
+            if (delta < 1e-7)
+                break;
+        }
+        mem_free(deg);
+        mem_free(sim);
+    } else {
+        /* Linear: cosine to the centroid of all sentences. */
+        size_t V = cp->terms.count;
+        tmp = mem_calloc(V ? V : 1, sizeof *tmp);
+        if (!tmp) {
+            st = diag_nomem();
+            goto done;
+        }
+        for (size_t k2 = 0; k2 < cp->sterms.n; k2++)
+            tmp[cp->sterms.v[k2]] += w[k2];
+        for (size_t a = 0; a < np; a++) {
+            const sentence *s = &cp->s[pool[a]];
+            double dot = 0;
+            for (size_t q = 0; q < s->nterm; q++)
+                dot += w[s->term0 + q] * tmp[cp->sterms.v[s->term0 + q]];
+            score[pool[a]] = dot;
+        }
+    }
+    /* Keep the MMR_POOL best (stable by position) and pick with MMR. */
+    for (size_t a = 1; a < np; a++) { /* insertion sort by score desc on the pool */
+        size_t x = pool[a], b = a;
+        while (b > 0 && score[pool[b - 1]] < score[x]) {
+            pool[b] = pool[b - 1];
+            b--;
+        }
+        pool[b] = x;
+        if (a >= 4 * MMR_POOL)
+            break;
+    }
+    if (np > MMR_POOL)
+        np = MMR_POOL;
+    double top = np ? score[pool[0]] : 1;
+    if (top <= 0)
+        top = 1;
+    size_t nc = 0;
+    while (nc < k && nc < np) {
+        double best = -1e300;
+        size_t bi = SIZE_MAX;
+        for (size_t a = 0; a < np; a++) {
+            size_t i = pool[a];
+            bool used = false;
+            double red = 0;
+            for (size_t q = 0; q < nc; q++) {
+                used |= chosen[q] == i;
+                double c = cosine(cp, w, i, chosen[q]);
+                if (c > red)
+                    red = c;
+                used |= strcmp(cp->s[i].text, cp->s[chosen[q]].text) == 0;
+            }
+            if (used)
+                continue;
+            double v = MMR_LAMBDA * score[i] / top - (1 - MMR_LAMBDA) * red;
+            if (v > best) {
+                best = v;
+                bi = i;
+            }
+        }
+        if (bi == SIZE_MAX)
+            break;
+        chosen[nc++] = bi;
+    }
+    if (!(res = mem_calloc(nc ? nc : 1, sizeof *res))) {
+        st = diag_nomem();
+        goto done;
+    }
+    for (size_t q = 0; q < nc; q++)
+        if (!(res[q] = mem_strdup(cp->s[chosen[q]].text))) {
+            for (size_t r = 0; r < q; r++)
+                mem_free(res[r]);
+            mem_free(res);
+            res = NULL;
+            st = diag_nomem();
+            goto done;
+        }
+    *out = res;
+    *count = nc;
+done:
+    mem_free(tmp);
+    mem_free(w);
+    mem_free(score);
+    mem_free(pool);
+    mem_free(chosen);
+    return st;
+}
+
+/* ----- keywords ---------------------------------------------------------------------- */
+
+void
+txt_keywords_free(txt_keyword *kw, size_t count)
+{
+    for (size_t i = 0; kw && i < count; i++)
+        mem_free(kw[i].text);
+    mem_free(kw);
+}
+
+typedef struct ranked {
+    size_t id;
+    double weight;
+} ranked;
+
+static int
+cmp_ranked(const void *a, const void *b)
+{
+    const ranked *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Rank the phrases of the comments selected by `member` (NULL: all). */
+static ws_status
+rank_phrases(const txt_corpus *cp, const size_t *member, size_t which, ranked **out,
+             size_t *count, double **sum_out, size_t **scored_out, size_t **df_out)
+{
+    size_t P = cp->phrases.count;
+    size_t *df = mem_calloc(P ? P : 1, sizeof *df);
+    size_t *scored = mem_calloc(P ? P : 1, sizeof *scored);
+    double *sum = mem_calloc(P ? P : 1, sizeof *sum);
+    ranked *r = mem_alloc((P ? P : 1) * sizeof *r);
+    if (!df || !scored || !sum || !r) {
+        mem_free(df);
+        mem_free(scored);
+        mem_free(sum);
+        mem_free(r);
+        return diag_nomem();
+    }
+    size_t members = 0;
+    for (size_t i = 0; i < cp->nc; i++) {
+        if (member && member[i] != which)
+            continue;
+        members++;
+        const comment *c = &cp->c[i];
+        for (size_t k = 0; k < c->nphr; k++) {
+            uint32_t id = cp->cphr.v[c->phr0 + k];
+            df[id]++;
+            if (c->sent.label != TXT_UNKNOWN) {
+                scored[id]++;
+                sum[id] += c->sent.score;
+            }
+        }
+    }
+    size_t n = 0;
+    size_t min_df = members >= 20 ? 2 : 1;
+    for (size_t id = 0; id < P; id++) {
+        if (df[id] < min_df)
+            continue;
+        const char *key = cp->phrases.keys[id];
+        const txt_lex_entry *e = txt_lex_find(txt_lex_builtin(), key, strlen(key));
+        double wgt = (double)df[id] * sqrt((double)cp->phrase_words[id]);
+        /* A bare opinion word ("great") is how people feel, not what they talk about. */
+        if (e && (e->flags & TXT_LEX_POLAR) && e->val != 0 && cp->phrase_words[id] == 1)
+            wgt *= 0.3;
+        r[n].id = id;
+        r[n].weight = wgt;
+        n++;
+    }
+    qsort(r, n, sizeof *r, cmp_ranked);
+    *out = r;
+    *count = n;
+    if (sum_out)
+        *sum_out = sum;
+    else
+        mem_free(sum);
+    if (scored_out)
+        *scored_out = scored;
+    else
+        mem_free(scored);
+    if (df_out)
+        *df_out = df;
+    else
+        mem_free(df);
+    return WS_OK;
+}
+
+ws_status
+txt_corpus_keywords(const txt_corpus *cp, size_t k, txt_keyword **out, size_t *count)
+{
+    ranked *r = NULL;
+    size_t n = 0, *scored = NULL, *df = NULL;
+    double *sum = NULL;
+    txt_keyword *kw = NULL;
+    ws_status st = rank_phrases(cp, NULL, 0, &r, &n, &sum, &scored, &df);
+    if (st)
+        return st;
+    size_t m = n < k ? n : k;
+    if (!(kw = mem_calloc(m ? m : 1, sizeof *kw))) {
+        st = diag_nomem();
+        goto done;
+    }
+    for (size_t i = 0; i < m; i++) {
+        size_t id = r[i].id;
+        if (!(kw[i].text = mem_strdup(cp->phrases.keys[id]))) {
+            txt_keywords_free(kw, i);
+            kw = NULL;
+            st = diag_nomem();
+            goto done;
+        }
+        kw[i].comments = df[id];
+        kw[i].sentiment = scored[id] ? sum[id] / (double)scored[id] : NAN;
+        kw[i].weight = r[i].weight;
+    }
+    *out = kw;
+    *count = m;
+done:
+    mem_free(r);
+    mem_free(sum);
+    mem_free(scored);
+    mem_free(df);
+    return st;
+}
+
+/* ----- topics ------------------------------------------------------------------------ */
+
+static const txt_topic_def builtin_topics[] = {
+    {"price",
+     "price,prices,priced,pricing,cost,costs,costly,expensive,cheap,cheaper,affordable,value,"
+     "money,worth,overpriced,pricey,deal,bargain,discount,fee,fees,charge,charged,bill,"
+     "budget,refund,値段,価格,料金,費用,安い,高い,コスパ,割高,格安,お得,値引き,値上げ,金額,円"},
+    {"quality",
+     "quality,durable,sturdy,flimsy,broke,broken,defective,reliable,works,material,"
+     "materials,build,made,performance,taste,tasty,delicious,fresh,flavor,flavour,food,dish,"
+     "dishes,meal,cooked,sound,battery,品質,質,丈夫,壊れ,故障,不良,耐久,性能,味,美味しい,"
+     "おいしい,料理,食事,新鮮,電池,音質,画質"},
+    {"design",
+     "design,designed,look,looks,looking,style,stylish,color,colour,colors,beautiful,ugly,"
+     "appearance,size,shape,elegant,cute,decor,decoration,atmosphere,ambience,ambiance,"
+     "interior,room,rooms,view,デザイン,見た目,色,形,外観,おしゃれ,かわいい,雰囲気,内装,"
+     "部屋,景色,眺め,サイズ"},
+    {"delivery",
+     "delivery,deliver,delivered,shipping,shipped,ship,arrived,arrive,arrival,package,"
+     "packaging,courier,late,delay,delayed,tracking,wait,waited,waiting,配送,配達,発送,到着,"
+     "届く,届い,梱包,遅延,宅配,送料,待ち,待た"},
+    {"support",
+     "service,support,staff,customer service,help,helpful,waiter,waiters,waitress,"
+     "server,servers,manager,host,hostess,rude,friendly,attentive,polite,response,replied,"
+     "reply,answer,answered,call,called,email,warranty,employee,employees,サポート,対応,"
+     "接客,スタッフ,店員,従業員,問い合わせ,問合せ,返信,サービス,フロント,親切,丁寧,態度"},
+    {"usability",
+     "easy,easier,difficult,hard to use,use,using,usable,user,interface,setup,set up,"
+     "install,installation,instructions,manual,convenient,intuitive,confusing,complicated,"
+     "app,software,menu,buttons,使いやすい,使いにくい,使い方,操作,設定,簡単,便利,不便,"
+     "わかりやすい,分かりやすい,説明書,アプリ"},
+};
+
+const txt_topic_def *
+txt_builtin_topics(size_t *count)
+{
+    *count = sizeof builtin_topics / sizeof builtin_topics[0];
+    return builtin_topics;
+}
+
+void
+txt_topics_free(txt_topic *topics, size_t count)
+{
+    for (size_t i = 0; topics && i < count; i++) {
+        mem_free(topics[i].name);
+        mem_free(topics[i].keywords);
+    }
+    mem_free(topics);
+}
+
+/* How many seeds of a comma-separated list occur in the comment. */
+static size_t
+seed_hits(const comment *c, const char *seeds)
+{
+    size_t hits = 0;
+    const char *p = seeds;
+    while (*p) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n && p[n - 1] == ' ')
+            n--;
+        if (n > 0 && n < 120) {
+            char seed[128];
+            memcpy(seed, p, n);
+            seed[n] = '\0';
+            bool wide = (unsigned char)seed[0] >= 0x80;
+            if (wide) {
+                hits += strstr(c->joined, seed) != NULL;
+            } else if (c->lang != TXT_LANG_JA) {
+                char pat[132];
+                pat[0] = ' ';
+                for (size_t i = 0; i < n; i++)
+                    pat[i + 1] = (char)(seed[i] >= 'A' && seed[i] <= 'Z' ? seed[i] + 32 : seed[i]);
+                pat[n + 1] = ' ';
+                pat[n + 2] = '\0';
+                bool hit = strstr(c->joined, pat) != NULL;
+                if (!hit) { /* plural */
+                    pat[n + 1] = 's';
+                    pat[n + 2] = ' ';
+                    pat[n + 3] = '\0';
+                    hit = strstr(c->joined, pat) != NULL;
+                }
+                hits += hit;
+            } else {
+                hits += strstr(c->joined, seed) != NULL;
+            }
+        }
+        p = e ? e : p + strlen(p);
+    }
+    return hits;
+}
+
+/* The member comment closest to the topic's term centroid. */
+static size_t
+representative(const txt_corpus *cp, const size_t *assign, size_t t, double *cent)
+{
+    size_t V = cp->terms.count;
+    memset(cent, 0, V * sizeof *cent);
+    for (size_t i = 0; i < cp->nc; i++)
+        if (assign[i] == t)
+            for (size_t k = 0; k < cp->c[i].nterm; k++)
+                cent[cp->cterms.v[cp->c[i].term0 + k]] += 1;
+    size_t best = SIZE_MAX;
+    double bv = -1;
+    for (size_t i = 0; i < cp->nc; i++) {
+        if (assign[i] != t || cp->c[i].nterm == 0)
+            continue;
+        double dot = 0;
+        for (size_t k = 0; k < cp->c[i].nterm; k++)
+            dot += cent[cp->cterms.v[cp->c[i].term0 + k]];
+        double v = dot / sqrt((double)cp->c[i].nterm + 4.0);
+        if (v > bv) {
+            bv = v;
+            best = i;
+        }
+    }
+    if (best == SIZE_MAX)
+        for (size_t i = 0; i < cp->nc && best == SIZE_MAX; i++)
+            if (assign[i] == t)
+                best = i;
+    return best;
+}
+
+ws_status
+txt_corpus_topics(const txt_corpus *cp, const txt_topic_def *defs, size_t ndefs,
+                  txt_topic **out, size_t *count, size_t **assign_out)
+{
+    enum { MAX_DISCOVERED = 5 };
+    if (!defs)
+        defs = txt_builtin_topics(&ndefs);
+    size_t cap = ndefs + MAX_DISCOVERED;
+    size_t *assign = mem_alloc((cp->nc ? cp->nc : 1) * sizeof *assign);
+    txt_topic *tp = mem_calloc(cap, sizeof *tp);
+    double *cent = mem_alloc((cp->terms.count ? cp->terms.count : 1) * sizeof *cent);
+    ranked *r = NULL;
+    size_t nr = 0, nt = 0;
+    ws_status st = (assign && tp && cent) ? WS_OK : diag_nomem();
+    if (st)
+        goto fail;
+    for (size_t i = 0; i < cp->nc; i++) {
+        size_t best = SIZE_MAX, bh = 0;
+        for (size_t t = 0; t < ndefs; t++) {
+            size_t h = seed_hits(&cp->c[i], defs[t].seeds);
+            if (h > bh) {
+                bh = h;
+                best = t;
+            }
+        }
+        assign[i] = best;
+    }
+    for (size_t t = 0; t < ndefs; t++)
+        if (!(tp[t].name = mem_strdup(defs[t].name))) {
+            st = diag_nomem();
+            goto fail;
+        }
+    nt = ndefs;
+    /* Discovered themes: frequent keywords of the comments no topic claimed. */
+    if ((st = rank_phrases(cp, assign, SIZE_MAX, &r, &nr, NULL, NULL, NULL)))
+        goto fail;
+    size_t min_comments = cp->nc / 50 > 3 ? cp->nc / 50 : 3;
+    for (size_t q = 0; q < nr && nt < cap; q++) {
+        const char *key = cp->phrases.keys[r[q].id];
+        size_t members = 0;
+        for (size_t i = 0; i < cp->nc; i++) {
+            if (assign[i] != SIZE_MAX)
+                continue;
+            const comment *c = &cp->c[i];
+            for (size_t k = 0; k < c->nphr; k++)
+                if (cp->cphr.v[c->phr0 + k] == r[q].id)
+                    members++;
+        }
+        if (members < min_comments)
+            continue;
+        for (size_t i = 0; i < cp->nc; i++) {
+            if (assign[i] != SIZE_MAX)
+                continue;
+            const comment *c = &cp->c[i];
+            for (size_t k = 0; k < c->nphr; k++)
+                if (cp->cphr.v[c->phr0 + k] == r[q].id)
+                    assign[i] = nt;
+        }
+        if (!(tp[nt].name = mem_strdup(key))) {
+            st = diag_nomem();
+            goto fail;
+        }
+        tp[nt].discovered = true;
+        nt++;
+    }
+    mem_free(r);
+    r = NULL;
+    for (size_t t = 0; t < nt; t++) {
+        txt_topic *x = &tp[t];
+        size_t scored = 0;
+        double sum = 0;
+        for (size_t i = 0; i < cp->nc; i++) {
+            if (assign[i] != t)
+                continue;
+            x->comments++;
+            if (cp->c[i].sent.label != TXT_UNKNOWN) {
+                scored++;
+                sum += cp->c[i].sent.score;
+            }
+        }
+        x->share = cp->nc ? (double)x->comments / (double)cp->nc : 0;
+        x->sentiment = scored ? sum / (double)scored : NAN;
+        x->example = SIZE_MAX;
+        if (x->comments) {
+            size_t e = representative(cp, assign, t, cent);
+            x->example = e == SIZE_MAX ? SIZE_MAX : cp->c[e].source;
+            size_t nk = 0;
+            if ((st = rank_phrases(cp, assign, t, &r, &nk, NULL, NULL, NULL)))
+                goto fail;
+            size_t len = 0;
+            char buf[256];
+            for (size_t q = 0; q < nk && q < 3; q++) {
+                const char *key = cp->phrases.keys[r[q].id];
+                size_t n = strlen(key);
+                if (len + n + 3 >= sizeof buf)
+                    break;
+                if (len) {
+                    memcpy(buf + len, ", ", 2);
+                    len += 2;
+                }
+                memcpy(buf + len, key, n);
+                len += n;
+            }
+            mem_free(r);
+            r = NULL;
+            if (!(x->keywords = mem_strndup(buf, len))) {
+                st = diag_nomem();
+                goto fail;
+            }
+        } else if (!(x->keywords = mem_strdup(""))) {
+            st = diag_nomem();
+            goto fail;
+        }
+    }
+    mem_free(cent);
+    /* The caller sees comment indices of its own array. */
+    if (assign_out) {
+        size_t *by_source = NULL;
+        size_t nsrc = cp->n_in;
+        if (!(by_source = mem_alloc((nsrc ? nsrc : 1) * sizeof *by_source))) {
+            txt_topics_free(tp, nt);
+            mem_free(assign);
+            return diag_nomem();
+        }
+        for (size_t i = 0; i < nsrc; i++)
+            by_source[i] = SIZE_MAX;
+        for (size_t i = 0; i < cp->nc; i++)
+            by_source[cp->c[i].source] = assign[i];
+        *assign_out = by_source;
+    }
+    mem_free(assign);
+    *out = tp;
+    *count = nt;
+    return WS_OK;
+fail:
+    mem_free(r);
+    mem_free(cent);
+    mem_free(assign);
+    txt_topics_free(tp, tp ? cap : 0);
+    return st;
+}
