@@ -292,11 +292,14 @@ run_one(runner *rn, size_t i)
     if (st)
         return st;
     ws_range *result = NULL;
-    if ((st = eval_tree(rn->book, p->sheet, p->tree, &result)))
+    char where[600];
+    cell_label(rn->book, p, where, sizeof where);
+    diag_set_context(where);
+    st = eval_tree(rn->book, p->sheet, p->tree, &result);
+    diag_set_context(NULL);
+    if (st)
         return st;
     if (result->rows == 1 && result->cols == 1 && result->cells[0].type == WS_TYPE_ERROR) {
-        char where[600];
-        cell_label(rn->book, p, where, sizeof where);
         const char *why = result->cells[0].as.text;
         diag_warn("%s: %s%s%s", where, ws_cell_error_str((ws_cell_error)result->cells[0].error),
                   why ? ": " : "", why ? why : "");

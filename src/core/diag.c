@@ -6,6 +6,7 @@
 #include <string.h>
 
 static _Thread_local char reason[DIAG_REASON_MAX];
+static _Thread_local char context[128];
 
 /* The callback and its argument change together; a reader may see an old pair, never a
  * torn one, because both are set before the function pointer is published. */
@@ -64,6 +65,12 @@ diag_clear(void)
     reason[0] = '\0';
 }
 
+void
+diag_set_context(const char *where)
+{
+    snprintf(context, sizeof context, "%s", where ? where : "");
+}
+
 static void
 diag_log(int level, const char *fmt, va_list ap)
 {
@@ -71,7 +78,8 @@ diag_log(int level, const char *fmt, va_list ap)
     if (!fn)
         return;
     char text[1024];
-    vsnprintf(text, sizeof text, fmt, ap);
+    int n = context[0] ? snprintf(text, sizeof text, "%s: ", context) : 0;
+    vsnprintf(text + n, sizeof text - (size_t)n, fmt, ap);
     fn(atomic_load(&log_user), level, text);
 }
 

@@ -30,6 +30,10 @@ ws_status diag_nomem(void);
 const char *diag_reason(void);
 void diag_clear(void);
 
+/* Where the current work is ("Dashboard!J2"), put in front of warnings from code that
+ * does not know it (a model deep inside a formula).  Per thread; NULL clears it. */
+void diag_set_context(const char *where);
+
 /* To the log callback, if any. */
 void diag_warn(const char *fmt, ...) DIAG_PRINTF(1, 2);
 void diag_info(const char *fmt, ...) DIAG_PRINTF(1, 2);

@@ -33,11 +33,15 @@ typedef void (*zipxml_end_fn)(void *user, const char *name);
 typedef void (*zipxml_text_fn)(void *user, const char *text, int len);
 
 /* Open a zip for reading (read-only; the file is never modified).  Lists its entries and
- * rejects too many or duplicate names.  Close with zipxml_close(). */
+ * rejects too many or duplicate names (names differing only in ASCII case are duplicates,
+ * as OPC part names compare that way).  `limits` NULL means the defaults.  WS_ERR_IO when
+ * the file cannot be opened, WS_ERR_FORMAT when it is not a readable zip.  Close with
+ * zipxml_close(). */
 ws_status zipxml_open(const char *path, const ws_limits *limits, zipxml **out);
 void zipxml_close(zipxml *zip);
 
-/* True when the archive has an entry with exactly this name. */
+/* True when the archive has an entry with this name (exact, else ASCII-case-insensitive;
+ * every lookup below matches the same way). */
 bool zipxml_has(const zipxml *zip, const char *entry);
 
 /* Stream an entry through expat with these handlers (any may be NULL).  Returns the
@@ -46,10 +50,13 @@ bool zipxml_has(const zipxml *zip, const char *entry);
 ws_status zipxml_parse(zipxml *zip, const char *entry, zipxml_start_fn start,
                        zipxml_end_fn end, zipxml_text_fn text, void *user);
 
-/* From inside a handler: stop the current parse, which then returns `status`. */
+/* From inside a handler: stop the current parse, which then returns `status`.  The
+ * handlers are detached at once, so no handler runs after the one that stopped (no
+ * "stopped" checks needed); the first stop's status wins.  One parse at a time per zip. */
 void zipxml_stop(zipxml *zip, ws_status status);
 
-/* Read a whole (small) entry into memory, NUL-terminated; free with mem_free. */
+/* Read a whole (small) entry into memory, NUL-terminated; free with mem_free.  The same
+ * size and ratio limits apply. */
 ws_status zipxml_read(zipxml *zip, const char *entry, char **data, size_t *len);
 
 /* The value of attribute `name` in an expat attribute list, or NULL. */
