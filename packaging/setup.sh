@@ -42,8 +42,9 @@ ninja -C "$build" >&2
 case "$action" in
   demo)
     out=${OUT:-marketing-out.xlsx}
-    "$build/plugin/cli/worldsheet" run examples/marketing.xlsx -o "$out"
-    echo "wrote $out: open it in LibreOffice Calc, or try:" >&2
+    # --values: results as plain values, readable in any spreadsheet without the add-in.
+    "$build/plugin/cli/worldsheet" run examples/marketing.xlsx -o "$out" --values
+    echo "wrote $out (open its Dashboard sheet in any spreadsheet), or try:" >&2
     echo "  $build/plugin/cli/worldsheet calc -w examples/marketing.xlsx '=WS.DESCRIBE(Sales!B2:B157)'" >&2
     ;;
   test)
