@@ -198,7 +198,8 @@ typedef struct ws_book ws_book;
 /* Safety limits for reading untrusted files.  ws_limits_default() fills the defaults;
  * raise a field to accept larger files. */
 typedef struct ws_limits {
-    uint64_t max_cells;             /* cells kept in a book (default 50,000,000) */
+    uint64_t max_cells;             /* cells kept in a book (default 20,000,000: about
+                                       650 MB; a row of Excel holds 16,384) */
     uint32_t max_rows;              /* 1,048,576 */
     uint32_t max_cols;              /* 16,384 */
     uint32_t max_text_bytes;        /* one cell's text (default 32,767 characters × 4) */

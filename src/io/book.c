@@ -12,7 +12,7 @@
 void
 ws_limits_default(ws_limits *limits)
 {
-    limits->max_cells = 50000000u;
+    limits->max_cells = 20000000u;
     limits->max_rows = BOOK_MAX_ROWS;
     limits->max_cols = BOOK_MAX_COLS;
     limits->max_text_bytes = 32767u * 4u;
