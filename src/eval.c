@@ -153,12 +153,20 @@ reads_cell(const ws_book *book, const expr_node *tree, uint32_t home, uint32_t s
     return false;
 }
 
+/* A spill may only take cells that hold nothing and belong to no array range: a cell of
+ * another formula's array range is occupied even when it is blank. */
 static bool
 is_free(const book_sheet *s, uint32_t row, uint32_t col)
 {
     const book_cell *c = book_cell_at(s, row, col);
-    return !c || (c->value.type == WS_TYPE_EMPTY && !c->formula) ||
-           (c->flags & BOOK_CELL_ARRAY_PART);
+    if (c && (c->value.type != WS_TYPE_EMPTY || c->formula))
+        return false;
+    for (size_t i = 0; i < s->array_count; i++) {
+        const book_area *a = &s->arrays[i];
+        if (row >= a->row0 && row <= a->row1 && col >= a->col0 && col <= a->col1)
+            return false;
+    }
+    return true;
 }
 
 /* Put a value into a cell, keeping its formula. */

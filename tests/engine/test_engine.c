@@ -137,6 +137,12 @@ test_run(void)
     /* I1: blocked by a value at J3. */
     set_formula(book, s, 0, 8, "WS.DESCRIBE(A2:A5)");
     CHECK_OK(book_set_number(book, s, 2, 9, 99, 0));
+    /* E11: a 9×2 spill into E11:F19 would cross D15:E16, the array range of a formula
+     * that is not ours, at E15 and E16 where it holds nothing: blocked all the same. */
+    set_formula(book, s, 14, 3, "MMULT(A2:A4,A2:A4)");
+    CHECK_OK(book_add_array(book, s, (book_area){14, 3, 15, 4}));
+    book_cell_at(s, 14, 3)->value.type = WS_TYPE_EMPTY;
+    set_formula(book, s, 10, 4, "WS.DESCRIBE(A2:A5)");
     /* L1: not ours, keeps its cached value. */
     set_formula(book, s, 0, 11, "SUM(A2:A5)");
     book_cell_at(s, 0, 11)->value = value_number(15);
@@ -145,8 +151,11 @@ test_run(void)
     ws_run_stats stats;
     CHECK_OK(ws_book_run(book, NULL, NULL, &stats));
     s = &book->sheets[0];
-    CHECK(stats.evaluated == 4 && stats.skipped == 1 && stats.spilled >= 1 &&
-          stats.blocked == 1);
+    CHECK(stats.evaluated == 5 && stats.skipped == 2 && stats.spilled >= 1 &&
+          stats.blocked == 2);
+    const book_cell *e11 = book_cell_at(s, 10, 4);
+    CHECK(e11 && e11->value.type == WS_TYPE_ERROR && e11->value.error == WS_CELL_ERR_NA);
+    CHECK(e11 && e11->value.as.text && strstr(e11->value.as.text, "E15") != NULL);
     /* C1 spilled: D3 is the mean, C9 the "period" label; the formula stays at C1. */
     CHECK(num_at(s, 2, 3) == 3.75);
     const book_cell *c9 = book_cell_at(s, 8, 2);
