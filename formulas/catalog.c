@@ -15,7 +15,11 @@ const formula_family *const formula_families[] = {
 };
 const size_t formula_family_count = sizeof formula_families / sizeof formula_families[0];
 
+extern const job_def simulate_job;
+extern const job_def plan_job;
+
 const job_def *const job_defs[] = {
-    NULL, /* placeholder until the first job lands; skipped by the registry */
+    &simulate_job,
+    &plan_job,
 };
-const size_t job_def_count = 0;
+const size_t job_def_count = sizeof job_defs / sizeof job_defs[0];

@@ -15,3 +15,24 @@ ws_status linalg_ridge(const double *X, const double *y, size_t n, size_t p, dou
 double linalg_dot(const double *x, const double *y, size_t n);
 
 #endif
+
+/* Gram matrix of the first n rows of a column-major n×p block D (leading dimension ld):
+ * A = D'D (p×p, both triangles filled) and, when y and b are not NULL, b = D'y. */
+void linalg_gram_cols(const double *D, size_t ld, size_t n, size_t p, const double *y,
+                      double *A, double *b);
+
+/* Minimise 1/2 x'A x - b'x subject to x[j] >= 0 wherever nonneg[j] is nonzero (`nonneg`
+ * may be NULL: no constraint), for a symmetric positive definite A (p×p, full).  An
+ * active-set method (Lawson–Hanson on the normal equations): exact, finite.  Writes x
+ * (p).  WS_ERR_NUM when a sub-system is singular. */
+ws_status linalg_qp_nonneg(const double *A, const double *b, size_t p,
+                           const unsigned char *nonneg, double *x);
+
+/* Inverse of a symmetric positive definite matrix (p×p, full) into inv (full).
+ * WS_ERR_NUM when it is not positive definite. */
+ws_status linalg_spd_inverse(const double *A, size_t p, double *inv);
+
+/* Lower Cholesky factor L (p×p, row-major, upper part zero) of a symmetric positive
+ * semi-definite matrix; a tiny ridge is added when it is only semi-definite.
+ * WS_ERR_NUM when it cannot be factored. */
+ws_status linalg_cholesky(const double *A, size_t p, double *L);
