@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include "expr/expr.h"
 #include "io/book.h"
+#include "registry.h"
 
 typedef enum book_format { FORMAT_XLSX, FORMAT_ODS, FORMAT_CSV } book_format;
 
@@ -98,26 +99,11 @@ ws_book_read(const ws_book *book, size_t sheet, const char *ref, ws_range **out)
     diag_clear();
     if (!book || !ref || sheet >= book->sheet_count)
         return diag_fail(WS_ERR_ARGS, "ws_book_read: no such sheet");
-    expr_ref r;
-    ws_status st = expr_parse_ref(ref, &r);
+    const book_sheet *s;
+    book_area area;
+    ws_status st = ref_resolve(book, &book->sheets[sheet], ref, &s, &area);
     if (st)
         return st;
-    const book_sheet *s = &book->sheets[sheet];
-    if (r.sheet && !(s = book_find_sheet(book, r.sheet, strlen(r.sheet)))) {
-        st = diag_fail(WS_ERR_REF, "no sheet named '%s'", r.sheet);
-        expr_ref_clear(&r);
-        return st;
-    }
-    book_area area = {r.row0, r.col0, r.row1, r.col1};
-    expr_ref_clear(&r);
-    if (area.row1 == EXPR_ROW_MAX)
-        area.row1 = s->row_count ? s->max_row : area.row0;
-    if (area.col1 == EXPR_COL_MAX)
-        area.col1 = s->row_count ? s->max_col : area.col0;
-    if (area.row1 < area.row0)
-        area.row1 = area.row0;
-    if (area.col1 < area.col0)
-        area.col1 = area.col0;
     return book_read_area(s, area, out);
 }
 

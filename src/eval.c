@@ -23,15 +23,11 @@ static ws_status
 read_ref(void *user, const expr_ref *ref, ws_range **out)
 {
     const eval_ctx *ctx = user;
-    const book_sheet *s = &ctx->book->sheets[ctx->sheet];
-    if (ref->sheet && !(s = book_find_sheet(ctx->book, ref->sheet, strlen(ref->sheet))))
-        return diag_fail(WS_ERR_REF, "no sheet named '%s'", ref->sheet);
-    book_area a = {ref->row0, ref->col0, ref->row1, ref->col1};
-    /* Whole columns and rows stop at the last used row or column. */
-    if (a.row1 == EXPR_ROW_MAX)
-        a.row1 = s->row_count && s->max_row >= a.row0 ? s->max_row : a.row0;
-    if (a.col1 == EXPR_COL_MAX)
-        a.col1 = s->row_count && s->max_col >= a.col0 ? s->max_col : a.col0;
+    const book_sheet *s;
+    book_area a;
+    ws_status st = ref_area(ctx->book, &ctx->book->sheets[ctx->sheet], ref, &s, &a);
+    if (st)
+        return st;
     uint64_t cells = ((uint64_t)a.row1 - a.row0 + 1) * ((uint64_t)a.col1 - a.col0 + 1);
     if (cells > EVAL_MAX_AREA_CELLS)
         return diag_fail(WS_ERR_LIMIT, "a reference of %llu cells is too large (at most %u)",

@@ -61,6 +61,22 @@ const formula_def *registry_find(const char *name, size_t len);
 ws_status registry_call(const formula_def *def, const ws_range *const *args, size_t count,
                         ws_range **out);
 
+/* ----- references and sheets, for formulas' hosts and jobs ----- */
+
+typedef struct expr_ref expr_ref;
+typedef struct book_sheet book_sheet;
+typedef struct book_area book_area;
+
+/* The sheet and area a parsed reference means, unqualified references being on `home`;
+ * whole columns (B:B) and rows end at the sheet's last used row or column. */
+ws_status ref_area(const ws_book *book, const book_sheet *home, const expr_ref *ref,
+                   const book_sheet **sheet, book_area *area);
+/* The same from text ("'Sales 2024'!B2:B40"). */
+ws_status ref_resolve(const ws_book *book, const book_sheet *home, const char *text,
+                      const book_sheet **sheet, book_area *area);
+/* A new sheet named `base`, or "base 2", "base 3"... when taken; marked as added. */
+ws_status book_add_unique_sheet(ws_book *book, const char *base, book_sheet **out);
+
 /* ----- jobs ----- */
 typedef struct job_options {
     const ws_job_info *info;
