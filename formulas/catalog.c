@@ -15,10 +15,12 @@ const formula_family *const formula_families[] = {
 };
 const size_t formula_family_count = sizeof formula_families / sizeof formula_families[0];
 
+extern const job_def forecast_job;
 extern const job_def simulate_job;
 extern const job_def plan_job;
 
 const job_def *const job_defs[] = {
+    &forecast_job,
     &simulate_job,
     &plan_job,
 };

@@ -32,7 +32,7 @@ typedef struct fc_result {
     double *upper;
     size_t period;   /* the period used (0 = none) */
     char model[64];  /* what was fitted, e.g. "ETS(M,Ad,M) m=12", "Theta m=12" */
-    double aicc;     /* NaN when the model has no likelihood */
+    double aicc;     /* of the ETS model (or auto's ETS part); NaN when none */
     double mase_in;  /* in-sample one-step MASE */
 } fc_result;
 
@@ -43,5 +43,26 @@ void fc_spec_default(fc_spec *spec);
  * clear the result with fc_result_clear. */
 ws_status fc_forecast(const double *y, size_t n, const fc_spec *spec, fc_result *out);
 void fc_result_clear(fc_result *result);
+
+/* The parts "auto" may combine (the forecast and the interval bounds are averaged over
+ * the parts that fit the data).  Each part that needs a season works on data adjusted by
+ * a classical decomposition when the 90% autocorrelation test at the period passes. */
+enum {
+    FC_PART_ETS = 1 << 0,    /* ETS selected by AICc (seasonal forms when period <= 24) */
+    FC_PART_THETA = 1 << 1,  /* Theta (SES with drift), as R's thetaf */
+    FC_PART_DAMPED = 1 << 2, /* ETS(A,Ad,N) on adjusted data */
+    FC_PART_SES = 1 << 3,    /* ETS(A,N,N) on adjusted data */
+    FC_PART_HOLT = 1 << 4    /* ETS(A,A,N) on adjusted data */
+};
+#define FC_COMPONENTS_MAX 5
+/* What FC_AUTO combines on seasonal data (a period whose season is significant)... */
+#define FC_AUTO_PARTS (FC_PART_ETS | FC_PART_THETA | FC_PART_DAMPED | FC_PART_SES)
+/* ...and otherwise (fc_forecast_parts given exactly FC_AUTO_PARTS switches to this). */
+#define FC_AUTO_PARTS_NONSEASONAL (FC_PART_THETA | FC_PART_DAMPED)
+
+/* fc_forecast with FC_AUTO meaning the combination of `parts` (for benchmarks comparing
+ * strategies); other methods ignore `parts`. */
+ws_status fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts,
+                            fc_result *out);
 
 #endif

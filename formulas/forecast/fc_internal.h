@@ -1,0 +1,95 @@
+/* Internals of the forecasting models, shared by forecast.c, ets.c, theta.c, the formulas,
+ * the job and the unit tests.  Everything works on clean series: no NaN, already scaled
+ * to a magnitude near 1 (forecast.c does both). */
+#ifndef WS_FORECAST_FC_INTERNAL_H
+#define WS_FORECAST_FC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "worldsheet.h"
+
+/* Seasonal ETS keeps one state per season; beyond this the heuristic initial states and
+ * the likelihood surface make it unreliable and slow (R's ets stops at 24 as well), so
+ * longer periods go through a classical decomposition instead. */
+#define ETS_MAX_M 24
+
+enum { ETS_NONE = 0, ETS_ADD = 1, ETS_MUL = 2 };
+
+typedef struct ets_model {
+    int error;  /* ETS_ADD or ETS_MUL */
+    int trend;  /* ETS_NONE or ETS_ADD */
+    int season; /* ETS_NONE, ETS_ADD, ETS_MUL */
+    bool damped;
+} ets_model;
+
+typedef struct ets_fit {
+    ets_model model;
+    size_t m; /* seasonal period (1 when non-seasonal) */
+    double alpha, beta, gamma, phi;
+    double l, b;            /* final level and slope */
+    double s[ETS_MAX_M];    /* final seasonal states: s[t % m] serves time t */
+    size_t n;               /* observations fitted */
+    double sigma2;          /* residual variance (sse / (n - np)) */
+    double mse;             /* sse / n */
+    double aicc;            /* on the -2 log-likelihood of Hyndman et al. (2008) */
+    size_t np;              /* parameters counted for AICc (incl. initial states, sigma) */
+    size_t evals;           /* likelihood evaluations spent */
+} ets_fit;
+
+/* Fit one ETS model by maximum likelihood.  `fitted` (may be NULL) receives the n one-step
+ * fitted values.  WS_ERR_NA when the model cannot be fitted to these data (too short,
+ * non-positive data for a multiplicative form, no admissible parameters). */
+ws_status ets_fit_model(const double *y, size_t n, size_t m, ets_model model, double *fitted,
+                        ets_fit *out);
+
+/* Fit every admissible model (as R's ets with its defaults: no multiplicative trend, no
+ * additive error with multiplicative season) and keep the one with the lowest AICc.
+ * `season_allowed` false restricts to non-seasonal forms. */
+ws_status ets_select(const double *y, size_t n, size_t m, bool season_allowed, double *fitted,
+                     ets_fit *out);
+
+/* Point forecasts 1..h. */
+void ets_forecast(const ets_fit *fit, size_t h, double *mean);
+/* Interval bounds at `level`: the analytic h-step variance for the linear (additive error,
+ * non-multiplicative) forms, simulation with `seed` for the others.  `work` must hold
+ * ETS_SIM_PATHS doubles. */
+#define ETS_SIM_PATHS 1000
+#define ETS_SIM_WORK (ETS_SIM_PATHS * (ETS_MAX_M + 3))
+void ets_intervals(const ets_fit *fit, size_t h, double level, uint64_t seed,
+                   const double *mean, double *lower, double *upper, double *work);
+/* "ETS(M,Ad,M)". */
+void ets_name(ets_model model, char *buf, size_t size);
+
+/* ----- Theta (Assimakopoulos & Nikolopoulos 2000, as Hyndman & Billah 2003) ----- */
+typedef struct theta_fit {
+    double alpha;  /* SES smoothing */
+    double level;  /* final SES level */
+    double drift;  /* half the least-squares slope */
+    double sigma2; /* SES one-step residual variance */
+    size_t n;
+} theta_fit;
+
+/* SES with drift on (already seasonally adjusted) y.  fitted may be NULL. */
+ws_status theta_fit_series(const double *y, size_t n, double *fitted, theta_fit *out);
+void theta_forecast(const theta_fit *fit, size_t h, double *mean);
+/* Standard error of the h-step forecast: the SES state-space form, as thetaf. */
+double theta_se(const theta_fit *fit, size_t h);
+/* How much wider than Theta's analytic intervals its in-sample errors at steps 1..h from
+ * every origin past n/3 are: the root mean square of error / se.  1 when too short. */
+double theta_calibration(const double *y, size_t n, size_t h);
+
+/* ----- seasonality helpers (decomp.c) ----- */
+/* The 90% test of thetaf / the M4 benchmarks on the raw series: is the autocorrelation at
+ * lag m significant?  False when n <= 2m or the series is constant. */
+bool fc_seasonal_test(const double *y, size_t n, size_t m, double z);
+/* Classical decomposition indices idx[0..m) (idx[j] serves times t with t % m == j), by a
+ * centred moving average; multiplicative when `mult`.  Needs n >= 2m.  WS_ERR_NA when an
+ * index is not usable (a multiplicative index near 0). */
+ws_status fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx);
+
+/* Select the k-th smallest of x[0..n) (partially reorders x). */
+double fc_select_kth(double *x, size_t n, size_t k);
+
+#endif

@@ -1,0 +1,617 @@
+/* The forecast job: forecast every column of a range, on all cores, and add a "Forecast"
+ * sheet (history and forecasts, one block of rows per series, with a chart per series for
+ * the first 20), and a "Forecast Models" sheet. */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/diag.h"
+#include "core/mem.h"
+#include "expr/expr.h"
+#include "forecast/forecast.h"
+#include "io/book.h"
+#include "io/chart.h"
+#include "registry.h"
+
+#define JOB_MAX_CHARTS 20
+#define JOB_MAX_THREADS 64
+
+typedef struct job_series {
+    char name[128];
+    double *y;      /* the column, NaN for blanks */
+    size_t n;       /* rows of data (header excluded) */
+    size_t first;   /* first row holding a number */
+    size_t last;    /* one past the last */
+    fc_result res;
+    ws_status status;
+    char reason[DIAG_REASON_MAX];
+} job_series;
+
+typedef struct job_pool {
+    job_series *series;
+    size_t count;
+    fc_spec spec;
+    pthread_mutex_t lock;
+    size_t next, done;
+    bool cancel;
+} job_pool;
+
+static void
+job_run_one(job_pool *pool, job_series *s)
+{
+    s->status = fc_forecast(s->y, s->n, &pool->spec, &s->res);
+    if (s->status)
+        snprintf(s->reason, sizeof s->reason, "%s", diag_reason());
+}
+
+static void *
+job_worker(void *arg)
+{
+    job_pool *pool = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->next < pool->count && !pool->cancel ? pool->next++ : pool->count;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->count)
+            break;
+        job_run_one(pool, &pool->series[i]);
+        pthread_mutex_lock(&pool->lock);
+        pool->done++;
+        pthread_mutex_unlock(&pool->lock);
+    }
+    return NULL;
+}
+
+/* Run every series: worker threads plus this thread, which alone reports progress (hosts
+ * need not be thread-safe).  Results land in their own slots, so output order does not
+ * depend on scheduling. */
+static ws_status
+job_run_all(job_pool *pool, ws_progress_fn progress, void *user)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
+    if (nthreads > JOB_MAX_THREADS)
+        nthreads = JOB_MAX_THREADS;
+    if (nthreads + 1 > pool->count)
+        nthreads = pool->count > 0 ? pool->count - 1 : 0;
+    pthread_t threads[JOB_MAX_THREADS];
+    size_t started = 0;
+    for (; started < nthreads; started++)
+        if (pthread_create(&threads[started], NULL, job_worker, pool) != 0)
+            break;
+    for (;;) {
+        pthread_mutex_lock(&pool->lock);
+        size_t i = pool->next < pool->count && !pool->cancel ? pool->next++ : pool->count;
+        pthread_mutex_unlock(&pool->lock);
+        if (i >= pool->count)
+            break;
+        job_run_one(pool, &pool->series[i]);
+        pthread_mutex_lock(&pool->lock);
+        size_t done = ++pool->done;
+        pthread_mutex_unlock(&pool->lock);
+        if (progress && !progress(user, done, pool->count)) {
+            pthread_mutex_lock(&pool->lock);
+            pool->cancel = true;
+            pthread_mutex_unlock(&pool->lock);
+        }
+    }
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    if (pool->cancel)
+        return diag_fail(WS_ERR_ARGS, "forecast: cancelled");
+    if (progress)
+        progress(user, pool->count, pool->count);
+    return WS_OK;
+}
+
+/* ----- dates ----- */
+
+/* Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms). */
+static long
+job_days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void
+job_civil_from_days(long z, long *y, long *m, long *d)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Spreadsheet serial (1900 system, days since 1899-12-30 past February 1900) to days
+ * since 1970. */
+static long
+job_serial_to_days(double serial, bool date1904)
+{
+    return (long)floor(serial) + (date1904 ? 1462 : 0) - 25569;
+}
+
+static double
+job_days_to_serial(long days, bool date1904)
+{
+    return (double)(days + 25569 - (date1904 ? 1462 : 0));
+}
+
+static int
+job_month_days(long y, long m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : days[m - 1];
+}
+
+typedef enum job_step { STEP_DAYS, STEP_MONTHS } job_step;
+
+/* The step between dates: days (day, week, or any fixed count) or months (month, quarter,
+ * year), from the median gap. */
+static void
+job_detect_step(const double *dates, size_t n, job_step *kind, long *count)
+{
+    double gaps[512];
+    size_t k = 0;
+    for (size_t i = 1; i < n && k < sizeof gaps / sizeof gaps[0]; i++)
+        if (isfinite(dates[i]) && isfinite(dates[i - 1]))
+            gaps[k++] = dates[i] - dates[i - 1];
+    *kind = STEP_DAYS;
+    *count = 1;
+    if (k == 0)
+        return;
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && gaps[j] < gaps[j - 1]; j--) {
+            double t = gaps[j];
+            gaps[j] = gaps[j - 1];
+            gaps[j - 1] = t;
+        }
+    double g = gaps[k / 2];
+    if (g >= 27.5 && g <= 31.5) {
+        *kind = STEP_MONTHS;
+        *count = 1;
+    } else if (g >= 88.5 && g <= 92.5) {
+        *kind = STEP_MONTHS;
+        *count = 3;
+    } else if (g >= 180.5 && g <= 184.5) {
+        *kind = STEP_MONTHS;
+        *count = 6;
+    } else if (g >= 364.5 && g <= 366.5) {
+        *kind = STEP_MONTHS;
+        *count = 12;
+    } else {
+        *kind = STEP_DAYS;
+        *count = g >= 1.0 ? (long)floor(g + 0.5) : 1;
+    }
+}
+
+static double
+job_next_date(double last, job_step kind, long count, size_t k, bool date1904)
+{
+    if (kind == STEP_DAYS)
+        return last + (double)(count * (long)k);
+    long y, m, d;
+    job_civil_from_days(job_serial_to_days(last, date1904), &y, &m, &d);
+    bool month_end = d == job_month_days(y, m);
+    long total = y * 12 + (m - 1) + count * (long)k;
+    long ny = total / 12, nm = total % 12 + 1;
+    int md = job_month_days(ny, nm);
+    long nd = month_end || d > md ? md : d;
+    return job_days_to_serial(job_days_from_civil(ny, nm, nd), date1904);
+}
+
+/* An ISO date written as text ("2024-03-01", "2024/03/01", "2024-03"), as CSV files
+ * hold them, to a serial number. */
+static bool
+job_parse_date(const char *text, bool date1904, double *out)
+{
+    int y = 0, m = 0, d = 1, used = 0;
+    char sep = 0;
+    if (sscanf(text, "%4d%c%2d%n", &y, &sep, &m, &used) != 3 || (sep != '-' && sep != '/'))
+        return false;
+    if (text[used] == sep) {
+        int more = 0;
+        if (sscanf(text + used + 1, "%2d%n", &d, &more) != 1)
+            return false;
+        used += 1 + more;
+    }
+    while (text[used] == ' ')
+        used++;
+    if (text[used] || m < 1 || m > 12 || d < 1 || d > job_month_days(y, m) || y < 1900)
+        return false;
+    *out = job_days_to_serial(job_days_from_civil(y, m, d), date1904);
+    return true;
+}
+
+/* ----- reading ----- */
+
+static ws_status
+job_find_sheet(ws_book *book, const char *name, size_t fallback, book_sheet **out)
+{
+    if (name && *name) {
+        book_sheet *s = book_find_sheet(book, name, strlen(name));
+        if (!s)
+            return diag_fail(WS_ERR_REF, "forecast: no sheet named '%s'", name);
+        *out = s;
+        return WS_OK;
+    }
+    *out = &book->sheets[fallback];
+    return WS_OK;
+}
+
+static ws_status
+job_read_ref(ws_book *book, book_sheet *dflt, const char *text, const char *what,
+             book_area *area_out, ws_range **out)
+{
+    expr_ref ref;
+    memset(&ref, 0, sizeof ref);
+    ws_status st = expr_parse_ref(text, &ref);
+    if (st)
+        return diag_prefix(st, "forecast: --%s", what);
+    book_sheet *sheet = dflt;
+    if (ref.sheet) {
+        sheet = book_find_sheet(book, ref.sheet, strlen(ref.sheet));
+        if (!sheet) {
+            st = diag_fail(WS_ERR_REF, "forecast: --%s: no sheet named '%s'", what, ref.sheet);
+            goto done;
+        }
+    }
+    book_area area = {ref.row0, ref.col0, ref.row1, ref.col1};
+    if (area.row1 == EXPR_ROW_MAX)
+        area.row1 = sheet->row_count ? sheet->max_row : area.row0;
+    if (area.col1 == EXPR_COL_MAX)
+        area.col1 = sheet->row_count ? sheet->max_col : area.col0;
+    if (area.row1 < area.row0 || area.col1 < area.col0) {
+        st = diag_fail(WS_ERR_REF, "forecast: --%s: '%s' is empty", what, text);
+        goto done;
+    }
+    if ((size_t)(area.col1 - area.col0) >= BOOK_MAX_COLS ||
+        (size_t)(area.row1 - area.row0) >= BOOK_MAX_ROWS) {
+        st = diag_fail(WS_ERR_LIMIT, "forecast: --%s: '%s' is too large", what, text);
+        goto done;
+    }
+    *area_out = area;
+    st = book_read_area(sheet, area, out);
+done:
+    expr_ref_clear(&ref);
+    return st;
+}
+
+static ws_status
+job_parse_number(const char *text, const char *what, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    double v = strtod(text, &end);
+    if (!end || end == text || *end || !(v >= lo && v <= hi))
+        return diag_fail(WS_ERR_NUM, "forecast: --%s: '%s' is not a number in %g..%g", what,
+                         text, lo, hi);
+    *out = v;
+    return WS_OK;
+}
+
+static ws_status
+job_spec(const job_options *options, fc_spec *spec)
+{
+    double v;
+    ws_status st;
+    fc_spec_default(spec);
+    if ((st = job_parse_number(job_option(options, "horizon"), "horizon", 1, 10000, &v)))
+        return st;
+    spec->horizon = (size_t)v;
+    if ((st = job_parse_number(job_option(options, "level"), "level", 1e-9, 1 - 1e-9, &v)))
+        return st;
+    spec->level = v;
+    const char *season = job_option(options, "seasonality");
+    if (season && *season) {
+        if ((st = job_parse_number(season, "seasonality", 0, 100000, &v)))
+            return st;
+        if (v != floor(v))
+            return diag_fail(WS_ERR_NUM, "forecast: --seasonality: '%s' is not whole", season);
+        spec->period = v == 1.0 ? -1 : (int)v;
+    }
+    const char *model = job_option(options, "model");
+    static const char *const names[] = {"auto", "ets", "theta", "naive", "snaive"};
+    static const fc_method methods[] = {FC_AUTO, FC_ETS, FC_THETA, FC_NAIVE, FC_SNAIVE};
+    bool found = !model || !*model;
+    for (size_t i = 0; i < 5 && !found; i++) {
+        if (strcmp(model, names[i]) == 0) {
+            spec->method = methods[i];
+            found = true;
+        }
+    }
+    if (!found)
+        return diag_fail(WS_ERR_VALUE,
+                         "forecast: --model: '%s' is not auto, ets, theta, naive or snaive",
+                         model);
+    return WS_OK;
+}
+
+/* A sheet name not yet in the book: base, "base 2", "base 3"... */
+static ws_status
+job_new_sheet(ws_book *book, const char *base, book_sheet **out)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s", base);
+    for (int k = 2; book_find_sheet(book, name, strlen(name)); k++)
+        snprintf(name, sizeof name, "%s %d", base, k);
+    ws_status st = book_add_sheet(book, name, strlen(name), out);
+    if (!st)
+        (*out)->added = true;
+    return st;
+}
+
+static ws_status
+job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
+          const double *dates, bool have_dates)
+{
+    book_sheet *fs = NULL, *ms = NULL;
+    uint16_t datefmt = 0;
+    ws_status st;
+    if ((st = job_new_sheet(book, "Forecast", &fs)))
+        return st;
+    if (have_dates && (st = book_format_intern(book, "yyyy-mm-dd", 10, &datefmt)))
+        return st;
+    job_step kind = STEP_DAYS;
+    long step = 1;
+    if (have_dates)
+        job_detect_step(dates, series[0].n, &kind, &step);
+    static const char *const head[] = {"Series", "Period", "Actual", "Forecast", "Lower",
+                                       "Upper"};
+    for (uint32_t c = 0; c < 6; c++)
+        if ((st = book_set_text(book, fs, 0, c, head[c])))
+            return st;
+    uint32_t row = 1;
+    size_t charts = 0;
+    for (size_t i = 0; i < count; i++) {
+        job_series *s = &series[i];
+        uint32_t row0 = row;
+        for (size_t t = s->first; t < s->last; t++, row++) {
+            if ((st = book_set_text(book, fs, row, 0, s->name)))
+                return st;
+            double period = have_dates ? dates[t] : (double)(t + 1);
+            if (have_dates && !isfinite(period))
+                st = WS_OK;
+            else
+                st = book_set_number(book, fs, row, 1, period, have_dates ? datefmt : 0);
+            if (st)
+                return st;
+            if (!isnan(s->y[t]) && (st = book_set_number(book, fs, row, 2, s->y[t], 0)))
+                return st;
+        }
+        if (s->status == WS_OK) {
+            double lastdate = NAN;
+            if (have_dates)
+                for (size_t t = s->last; t-- > 0;)
+                    if (isfinite(dates[t])) {
+                        /* The date of the series' last row, stepping over trailing blanks. */
+                        lastdate = job_next_date(dates[t], kind, step, s->last - 1 - t,
+                                                 book->date1904);
+                        break;
+                    }
+            for (size_t k = 0; k < s->res.horizon; k++, row++) {
+                if ((st = book_set_text(book, fs, row, 0, s->name)))
+                    return st;
+                double period = have_dates && isfinite(lastdate)
+                                    ? job_next_date(lastdate, kind, step, k + 1, book->date1904)
+                                    : (double)(s->last + k + 1);
+                if ((st = book_set_number(book, fs, row, 1, period, have_dates ? datefmt : 0)) ||
+                    (st = book_set_number(book, fs, row, 3, s->res.mean[k], 0)))
+                    return st;
+                if (s->res.lower && ((st = book_set_number(book, fs, row, 4, s->res.lower[k], 0)) ||
+                                     (st = book_set_number(book, fs, row, 5, s->res.upper[k], 0))))
+                    return st;
+            }
+        }
+        if (charts < JOB_MAX_CHARTS && row > row0 && s->status == WS_OK) {
+            book_area cat = {row0, 1, row - 1, 1}, act = {row0, 2, row - 1, 2};
+            book_area fc = {row0, 3, row - 1, 3}, lo = {row0, 4, row - 1, 4};
+            book_area hi = {row0, 5, row - 1, 5};
+            if ((st = chart_forecast(book, fs, s->name, cat, act, fc, lo, hi,
+                                     1 + (uint32_t)charts * 20, 7)))
+                return st;
+            charts++;
+        }
+    }
+    fs->freeze_rows = 1;
+    if ((st = book_set_width(book, fs, 0, 0, 18)) || (st = book_set_width(book, fs, 1, 1, 12)) ||
+        (st = book_set_width(book, fs, 2, 5, 12)))
+        return st;
+
+    if ((st = job_new_sheet(book, "Forecast Models", &ms)))
+        return st;
+    static const char *const mhead[] = {"Series", "Model", "Period", "AICc", "In-sample MASE"};
+    for (uint32_t c = 0; c < 5; c++)
+        if ((st = book_set_text(book, ms, 0, c, mhead[c])))
+            return st;
+    for (size_t i = 0; i < count; i++) {
+        job_series *s = &series[i];
+        uint32_t r = (uint32_t)i + 1;
+        if ((st = book_set_text(book, ms, r, 0, s->name)))
+            return st;
+        if (s->status) {
+            char msg[DIAG_REASON_MAX + 16];
+            snprintf(msg, sizeof msg, "error: %s", s->reason);
+            if ((st = book_set_text(book, ms, r, 1, msg)))
+                return st;
+            continue;
+        }
+        if ((st = book_set_text(book, ms, r, 1, s->res.model)) ||
+            (st = book_set_number(book, ms, r, 2, (double)s->res.period, 0)))
+            return st;
+        if (isfinite(s->res.aicc) && (st = book_set_number(book, ms, r, 3, s->res.aicc, 0)))
+            return st;
+        if (isfinite(s->res.mase_in) &&
+            (st = book_set_number(book, ms, r, 4, s->res.mase_in, 0)))
+            return st;
+    }
+    ms->freeze_rows = 1;
+    (void)spec;
+    if ((st = book_set_width(book, ms, 0, 0, 18)) || (st = book_set_width(book, ms, 1, 1, 40)) ||
+        (st = book_set_width(book, ms, 2, 4, 14)))
+        return st;
+    return WS_OK;
+}
+
+static ws_status
+forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
+                  ws_progress_fn progress, void *user)
+{
+    ws_range *range = NULL, *dr = NULL;
+    job_series *series = NULL;
+    double *dates = NULL;
+    size_t count = 0;
+    book_sheet *sheet = NULL;
+    book_area area = {0, 0, 0, 0}, darea = {0, 0, 0, 0};
+    fc_spec spec;
+    job_pool pool;
+    bool lock_ready = false, text_dates = false;
+    ws_status st;
+    if ((st = job_spec(options, &spec)))
+        return st;
+    if ((st = job_find_sheet(book, job_option(options, "sheet"), sheet_index, &sheet)))
+        return st;
+    if ((st = job_read_ref(book, sheet, job_option(options, "range"), "range", &area, &range)))
+        return st;
+    size_t rows = range->rows, cols = range->cols;
+    bool header = false;
+    for (size_t c = 0; c < cols; c++)
+        header |= range_get(range, 0, c)->type == WS_TYPE_TEXT;
+    size_t r0 = header ? 1 : 0;
+    if (rows <= r0) {
+        st = diag_fail(WS_ERR_NA, "forecast: --range holds no data rows");
+        goto done;
+    }
+    size_t n = rows - r0;
+    (void)text_dates;
+    const char *dref = job_option(options, "dates");
+    if (dref && *dref) {
+        if ((st = job_read_ref(book, sheet, dref, "dates", &darea, &dr)))
+            goto done;
+        size_t dn = dr->rows * dr->cols;
+        size_t off = dn == rows && header ? 1 : 0;
+        if (dn - off < n) {
+            st = diag_fail(WS_ERR_REF, "forecast: --dates has %zu cells for %zu rows of data",
+                           dn - off, n);
+            goto done;
+        }
+        if (!(dates = mem_alloc(n * sizeof *dates))) {
+            st = diag_nomem();
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const ws_value *v = &dr->cells[i + off];
+            if (v->type == WS_TYPE_NUMBER)
+                dates[i] = v->as.number;
+            else if (v->type == WS_TYPE_EMPTY)
+                dates[i] = NAN;
+            else if (v->type == WS_TYPE_TEXT &&
+                     job_parse_date(v->as.text, book->date1904, &dates[i]))
+                text_dates = true;
+            else {
+                char cell[16];
+                size_t rr = dr->cols == 1 ? i + off : 0, cc = dr->cols == 1 ? 0 : i + off;
+                book_cell_name(darea.row0 + (uint32_t)rr, darea.col0 + (uint32_t)cc, cell);
+                st = diag_fail(WS_ERR_VALUE, "forecast: --dates: cell %s is not a date", cell);
+                goto done;
+            }
+        }
+    }
+    if (!(series = mem_calloc(cols, sizeof *series))) {
+        st = diag_nomem();
+        goto done;
+    }
+    for (size_t c = 0; c < cols; c++, count++) {
+        job_series *s = &series[c];
+        const ws_value *h = range_get(range, 0, c);
+        if (header && h->type == WS_TYPE_TEXT)
+            snprintf(s->name, sizeof s->name, "%s", h->as.text);
+        else
+            snprintf(s->name, sizeof s->name, "Series %zu", c + 1);
+        if (!(s->y = mem_alloc(n * sizeof *s->y))) {
+            st = diag_nomem();
+            goto done;
+        }
+        s->n = n;
+        for (size_t i = 0; i < n; i++) {
+            const ws_value *v = range_get(range, i + r0, c);
+            if (v->type == WS_TYPE_NUMBER)
+                s->y[i] = v->as.number;
+            else if (v->type == WS_TYPE_BOOL)
+                s->y[i] = v->as.boolean ? 1.0 : 0.0;
+            else if (v->type == WS_TYPE_EMPTY)
+                s->y[i] = NAN;
+            else {
+                char cell[16];
+                book_cell_name(area.row0 + (uint32_t)(i + r0), area.col0 + (uint32_t)c, cell);
+                st = diag_fail(WS_ERR_VALUE, "forecast: --range: cell %s holds %s", cell,
+                               v->type == WS_TYPE_TEXT ? "text" : "an error");
+                goto done;
+            }
+        }
+        s->first = 0;
+        s->last = n;
+        while (s->first < n && isnan(s->y[s->first]))
+            s->first++;
+        while (s->last > s->first && isnan(s->y[s->last - 1]))
+            s->last--;
+    }
+    memset(&pool, 0, sizeof pool);
+    pool.series = series;
+    pool.count = count;
+    pool.spec = spec;
+    if (pthread_mutex_init(&pool.lock, NULL) != 0) {
+        st = diag_fail(WS_ERR_NOMEM, "forecast: cannot create a lock");
+        goto done;
+    }
+    lock_ready = true;
+    if ((st = job_run_all(&pool, progress, user)))
+        goto done;
+    st = job_write(book, series, count, &spec, dates, dates != NULL);
+done:
+    if (lock_ready)
+        pthread_mutex_destroy(&pool.lock);
+    for (size_t c = 0; series && c < count; c++) {
+        mem_free(series[c].y);
+        fc_result_clear(&series[c].res);
+    }
+    mem_free(series);
+    mem_free(dates);
+    ws_range_free(range);
+    ws_range_free(dr);
+    return st;
+}
+
+static const ws_job_option_info forecast_job_options[] = {
+    {"range", "REF", "the series, one per column; a text first row names them", NULL},
+    {"dates", "REF", "the dates of the rows (day, week, month, quarter or year apart)", ""},
+    {"horizon", "H", "periods to forecast", "12"},
+    {"level", "P", "prediction interval level, between 0 and 1", "0.95"},
+    {"sheet", "NAME", "the sheet that unqualified references are on", ""},
+    {"seasonality", "N", "1 or empty: detect; 0: none; n >= 2: period n", ""},
+    {"model", "NAME", "auto, ets, theta, naive or snaive", "auto"},
+};
+
+const job_def forecast_job = {
+    .info =
+        {
+            .name = "forecast",
+            .summary = "Forecasts each column of a range and adds a Forecast sheet with "
+                       "intervals and charts and a Forecast Models sheet.",
+            .option_count = sizeof forecast_job_options / sizeof forecast_job_options[0],
+            .options = forecast_job_options,
+        },
+    .impl = forecast_job_impl,
+};

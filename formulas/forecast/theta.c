@@ -1,0 +1,252 @@
+/* The Theta method as Hyndman & Billah (2003) showed it to be: simple exponential
+ * smoothing with a drift of half the least-squares slope, fitted as R's thetaf (SES by
+ * least squares, initial level included); plus the classical decomposition and the
+ * seasonality test it uses. */
+#include <math.h>
+#include <string.h>
+
+#include "core/diag.h"
+#include "core/mem.h"
+#include "forecast/fc_internal.h"
+#include "num/stats.h"
+
+/* SSE of SES with smoothing `a`, the initial level profiled out: every one-step error is
+ * e_t = e0_t - (1-a)^t l0 with e0 the errors from l0 = 0, so the best l0 is a regression
+ * coefficient.  Returns the SSE and the best l0 in *l0. */
+static double
+ses_profile(const double *y, size_t n, double a, double *l0)
+{
+    double l = 0.0, d = 1.0, sed = 0.0, sdd = 0.0, see = 0.0;
+    for (size_t t = 0; t < n; t++) {
+        double e0 = y[t] - l;
+        see += e0 * e0;
+        sed += e0 * d;
+        sdd += d * d;
+        l += a * e0;
+        d *= 1.0 - a;
+    }
+    double best = sdd > 0.0 ? sed / sdd : 0.0;
+    *l0 = best;
+    double sse = see - best * sed;
+    return sse > 0.0 ? sse : 0.0;
+}
+
+ws_status
+theta_fit_series(const double *y, size_t n, double *fitted, theta_fit *out)
+{
+    if (n < 3)
+        return diag_fail(WS_ERR_NA, "Theta needs at least 3 values, got %zu", n);
+    const double lo_a = 1e-4, hi_a = 0.9999;
+    /* A coarse grid, then golden-section search in the bracket around its best point:
+     * the profile SSE can have more than one local minimum. */
+    enum { GRID = 12 };
+    double best_a = lo_a, best_sse = HUGE_VAL, l0 = 0.0;
+    for (int i = 0; i <= GRID; i++) {
+        double a = lo_a + (hi_a - lo_a) * (double)i / GRID;
+        double sse = ses_profile(y, n, a, &l0);
+        if (sse < best_sse) {
+            best_sse = sse;
+            best_a = a;
+        }
+    }
+    double step = (hi_a - lo_a) / GRID;
+    double a = best_a - step > lo_a ? best_a - step : lo_a;
+    double b = best_a + step < hi_a ? best_a + step : hi_a;
+    const double g = 0.6180339887498949;
+    double c = b - g * (b - a), d = a + g * (b - a);
+    double fc = ses_profile(y, n, c, &l0), fd = ses_profile(y, n, d, &l0);
+    for (int it = 0; it < 40 && b - a > 1e-6; it++) {
+        if (fc < fd) {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = ses_profile(y, n, c, &l0);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = ses_profile(y, n, d, &l0);
+        }
+    }
+    double am = (a + b) / 2.0;
+    double sse = ses_profile(y, n, am, &l0);
+    if (best_sse < sse) {
+        am = best_a;
+        sse = ses_profile(y, n, am, &l0);
+    }
+    double l = l0;
+    for (size_t t = 0; t < n; t++) {
+        if (fitted)
+            fitted[t] = l;
+        l += am * (y[t] - l);
+    }
+    /* Drift: half the slope of the least-squares line through (0..n-1, y). */
+    double mt = (double)(n - 1) / 2.0, my = 0.0;
+    for (size_t t = 0; t < n; t++)
+        my += y[t];
+    my /= (double)n;
+    double sxy = 0.0, sxx = 0.0;
+    for (size_t t = 0; t < n; t++) {
+        sxy += ((double)t - mt) * (y[t] - my);
+        sxx += ((double)t - mt) * ((double)t - mt);
+    }
+    out->alpha = am;
+    out->level = l;
+    out->drift = sxx > 0.0 ? sxy / sxx / 2.0 : 0.0;
+    /* As ets: sse / (n - number of parameters), alpha and l0. */
+    out->sigma2 = sse / (double)(n > 2 ? n - 2 : 1);
+    out->n = n;
+    if (fitted) {
+        /* thetaf's fitted values stay the SES ones (its drift is added to forecasts). */
+    }
+    return WS_OK;
+}
+
+void
+theta_forecast(const theta_fit *fit, size_t h, double *mean)
+{
+    double a = fit->alpha > 1e-10 ? fit->alpha : 1e-10;
+    double off = (1.0 - pow(1.0 - a, (double)fit->n)) / a;
+    for (size_t i = 0; i < h; i++)
+        mean[i] = fit->level + fit->drift * ((double)i + off);
+}
+
+double
+theta_se(const theta_fit *fit, size_t h)
+{
+    return sqrt(fit->sigma2 * ((double)(h - 1) * fit->alpha * fit->alpha + 1.0));
+}
+
+bool
+fc_seasonal_test(const double *y, size_t n, size_t m, double z)
+{
+    if (m < 2 || n <= 2 * m)
+        return false;
+    double lo = y[0], hi = y[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = y[i] < lo ? y[i] : lo;
+        hi = y[i] > hi ? y[i] : hi;
+    }
+    if (hi - lo <= 1e-12 * (fabs(hi) + fabs(lo)))
+        return false;
+    double acf[ETS_MAX_M * 15];
+    double *r = acf;
+    if (m > sizeof acf / sizeof acf[0])
+        return false;
+    stats_acf(y, n, m, r);
+    double sum = 0.0;
+    for (size_t k = 0; k + 1 < m; k++)
+        sum += r[k] * r[k];
+    double stat = sqrt((1.0 + 2.0 * sum) / (double)n);
+    return fabs(r[m - 1]) / stat > z;
+}
+
+ws_status
+fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
+{
+    double sum[400];
+    size_t cnt[400];
+    if (m < 2 || m > 400 || n < 2 * m)
+        return diag_fail(WS_ERR_NA, "a decomposition needs two full seasons");
+    memset(sum, 0, m * sizeof sum[0]);
+    memset(cnt, 0, m * sizeof cnt[0]);
+    size_t half = m / 2;
+    bool even = m % 2 == 0;
+    double win = 0.0;
+    /* Running window sum of y[t-half .. t+half] (all m+1 terms when even). */
+    for (size_t k = 0; k <= 2 * half && k < n; k++)
+        win += y[k];
+    for (size_t t = half; t + half < n; t++) {
+        double ma = even ? (win - 0.5 * y[t - half] - 0.5 * y[t + half]) / (double)m
+                         : win / (double)m;
+        double r;
+        if (mult) {
+            if (!(fabs(ma) > 1e-300))
+                return diag_fail(WS_ERR_NA, "a moving average of zero");
+            r = y[t] / ma;
+        } else {
+            r = y[t] - ma;
+        }
+        sum[t % m] += r;
+        cnt[t % m]++;
+        if (t + half + 1 < n)
+            win += y[t + half + 1] - y[t - half];
+    }
+    double mean = 0.0;
+    for (size_t j = 0; j < m; j++) {
+        if (!cnt[j])
+            return diag_fail(WS_ERR_NA, "a decomposition needs two full seasons");
+        idx[j] = sum[j] / (double)cnt[j];
+        mean += idx[j];
+    }
+    mean /= (double)m;
+    for (size_t j = 0; j < m; j++) {
+        if (mult) {
+            if (!(fabs(mean) > 1e-300))
+                return diag_fail(WS_ERR_NA, "seasonal indices average to zero");
+            idx[j] /= mean;
+        } else {
+            idx[j] -= mean;
+        }
+    }
+    if (mult) {
+        for (size_t j = 0; j < m; j++)
+            if (!(fabs(idx[j]) >= 1e-4))
+                return diag_fail(WS_ERR_NA, "a seasonal index near zero");
+    }
+    return WS_OK;
+}
+
+double
+theta_calibration(const double *y, size_t n, size_t h)
+{
+    theta_fit fit;
+    double *lev = NULL;
+    double k = 1.0;
+    if (n < 8 || theta_fit_series(y, n, NULL, &fit) != WS_OK)
+        return 1.0;
+    /* Levels before each observation, from the full-sample parameters. */
+    if (!(lev = mem_alloc(n * sizeof *lev)))
+        return 1.0;
+    double a = fit.alpha > 1e-10 ? fit.alpha : 1e-10;
+    double l = fit.level;
+    /* Re-run the SES recursion from its fitted start: level before y[0] is profiled. */
+    double l0 = 0.0;
+    (void)l;
+    {
+        double lv = 0.0, d = 1.0, sed = 0.0, sdd = 0.0;
+        for (size_t t = 0; t < n; t++) {
+            double e0 = y[t] - lv;
+            sed += e0 * d;
+            sdd += d * d;
+            lv += a * e0;
+            d *= 1.0 - a;
+        }
+        l0 = sdd > 0.0 ? sed / sdd : 0.0;
+    }
+    l = l0;
+    for (size_t t = 0; t < n; t++) {
+        lev[t] = l;
+        l += a * (y[t] - l);
+    }
+    double sum = 0.0;
+    size_t cnt = 0;
+    for (size_t t0 = n / 3 > 3 ? n / 3 : 3; t0 < n; t0++) {
+        double off = (1.0 - pow(1.0 - a, (double)t0)) / a;
+        for (size_t i = 1; i <= h && t0 + i - 1 < n; i++) {
+            double f = lev[t0] + fit.drift * ((double)(i - 1) + off);
+            double e = y[t0 + i - 1] - f;
+            double se = theta_se(&fit, i);
+            if (se > 0.0) {
+                sum += e * e / (se * se);
+                cnt++;
+            }
+        }
+    }
+    if (cnt > 0)
+        k = sqrt(sum / (double)cnt);
+    mem_free(lev);
+    return isfinite(k) ? k : 1.0;
+}

@@ -1,0 +1,115 @@
+/* The forecast job through the public API: sheets, headers, rows, continued dates, models,
+ * and identical output on a second run (threads must not change the order). */
+#include <math.h>
+#include <string.h>
+
+#include "check.h"
+#include "worldsheet.h"
+
+static ws_book *
+make_book(void)
+{
+    ws_book *book = NULL;
+    ws_range *data = NULL;
+    if (ws_book_new(&book) || ws_range_new(37, 4, &data))
+        return NULL;
+    ws_range_set_text(data, 0, 0, "Month");
+    ws_range_set_text(data, 0, 1, "Sales");
+    ws_range_set_text(data, 0, 2, "Visits");
+    ws_range_set_text(data, 0, 3, "Flat");
+    /* 2021-01-31 is serial 44227: month ends, so the next ones are month ends too. */
+    static const double month_end[] = {44227, 44255, 44286, 44316, 44347, 44377, 44408,
+                                       44439, 44469, 44500, 44530, 44561};
+    for (int i = 0; i < 36; i++) {
+        ws_range_set_number(data, (size_t)i + 1, 0, month_end[i % 12] + 365.0 * (i / 12));
+        ws_range_set_number(data, (size_t)i + 1, 1, 100 + 2 * i + 15 * sin(i * M_PI / 6));
+        if (i != 10)
+            ws_range_set_number(data, (size_t)i + 1, 2, 50 + (i * 7) % 5);
+        ws_range_set_number(data, (size_t)i + 1, 3, 4);
+    }
+    ws_book_add_sheet(book, "Data", data, NULL);
+    ws_range_free(data);
+    return book;
+}
+
+static bool
+count_rows(void *user, size_t done, size_t total)
+{
+    size_t *calls = user;
+    (*calls)++;
+    return done <= total;
+}
+
+int
+main(void)
+{
+    ws_book *book = make_book();
+    CHECK(book != NULL);
+    if (!book)
+        return check_summary("forecast-job");
+    ws_job_option opts[] = {{"range", "B1:D37"}, {"dates", "A1:A37"}, {"horizon", "3"}};
+    size_t calls = 0;
+    CHECK_OK(ws_book_job(book, 0, "forecast", opts, 3, count_rows, &calls));
+    CHECK(calls >= 1);
+    size_t fs = 0, ms = 0;
+    CHECK_OK(ws_book_sheet_find(book, "Forecast", &fs));
+    CHECK_OK(ws_book_sheet_find(book, "Forecast Models", &ms));
+    ws_range *r = NULL;
+    CHECK_OK(ws_book_read(book, fs, "A1:F40", &r));
+    if (r) {
+        CHECK_STR(ws_range_text_at(r, 0, 0), "Series");
+        CHECK_STR(ws_range_text_at(r, 0, 5), "Upper");
+        CHECK_STR(ws_range_text_at(r, 1, 0), "Sales");
+        CHECK_NEAR(ws_range_number_at(r, 1, 1), 44227, 0);
+        CHECK_NEAR(ws_range_number_at(r, 1, 2), 100, 1e-9);
+        /* rows 37..39: the three forecasts; dates continue at month ends:
+         * 2024-01-31 = 45322, 2024-02-29 = 45351, 2024-03-31 = 45382 */
+        CHECK_NEAR(ws_range_number_at(r, 37, 1), 45322, 0);
+        CHECK_NEAR(ws_range_number_at(r, 38, 1), 45351, 0);
+        CHECK_NEAR(ws_range_number_at(r, 39, 1), 45382, 0);
+        CHECK(ws_range_type_at(r, 37, 2) == WS_TYPE_EMPTY);
+        double f = ws_range_number_at(r, 37, 3), lo = ws_range_number_at(r, 37, 4),
+               hi = ws_range_number_at(r, 37, 5);
+        CHECK(isfinite(f) && lo < f && f < hi);
+    }
+    ws_range_free(r);
+    r = NULL;
+    CHECK_OK(ws_book_read(book, ms, "A1:E4", &r));
+    if (r) {
+        CHECK_STR(ws_range_text_at(r, 0, 1), "Model");
+        CHECK_STR(ws_range_text_at(r, 1, 0), "Sales");
+        CHECK_STR(ws_range_text_at(r, 2, 0), "Visits");
+        CHECK_STR(ws_range_text_at(r, 3, 1), "Constant");
+        CHECK(strstr(ws_range_text_at(r, 1, 1), "m=12") != NULL);
+    }
+    ws_range_free(r);
+
+    /* A second book, same job: identical Forecast sheet. */
+    ws_book *again = make_book();
+    CHECK_OK(ws_book_job(again, 0, "forecast", opts, 3, NULL, NULL));
+    ws_range *a = NULL, *b = NULL;
+    CHECK_OK(ws_book_read(book, fs, "A1:F120", &a));
+    CHECK_OK(ws_book_read(again, fs, "A1:F120", &b));
+    int same = a && b;
+    for (size_t i = 0; same && i < 120; i++)
+        for (size_t c = 0; c < 6; c++) {
+            double x = ws_range_number_at(a, i, c), y = ws_range_number_at(b, i, c);
+            same &= (isnan(x) && isnan(y)) || memcmp(&x, &y, sizeof x) == 0;
+        }
+    CHECK(same);
+    ws_range_free(a);
+    ws_range_free(b);
+
+    /* Errors: text inside the data names the cell; a bad horizon; a missing sheet. */
+    ws_job_option bad[] = {{"range", "A1:A37"}, {"horizon", "3"}};
+    CHECK(ws_book_job(again, 0, "forecast", bad, 2, NULL, NULL) == WS_OK);
+    ws_job_option bad2[] = {{"range", "B1:B37"}, {"horizon", "0"}};
+    CHECK(ws_book_job(again, 0, "forecast", bad2, 2, NULL, NULL) == WS_ERR_NUM);
+    ws_job_option bad3[] = {{"range", "'Nope'!B1:B37"}};
+    CHECK(ws_book_job(again, 0, "forecast", bad3, 1, NULL, NULL) == WS_ERR_REF);
+    ws_job_option bad4[] = {{"range", "B1:B37"}, {"dates", "B1:B37"}, {"model", "arima"}};
+    CHECK(ws_book_job(again, 0, "forecast", bad4, 3, NULL, NULL) == WS_ERR_VALUE);
+    ws_book_close(again);
+    ws_book_close(book);
+    return check_summary("forecast-job");
+}
