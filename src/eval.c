@@ -9,8 +9,6 @@
 #include "io/book.h"
 #include "registry.h"
 
-/* A reference may not make the evaluator materialise more cells than this. */
-#define EVAL_MAX_AREA_CELLS 10000000u
 /* Formulas feeding formulas are evaluated depth-first; the recursion stays bounded. */
 #define RUN_MAX_CHAIN 256
 
@@ -29,9 +27,9 @@ read_ref(void *user, const expr_ref *ref, ws_range **out)
     if (st)
         return st;
     uint64_t cells = ((uint64_t)a.row1 - a.row0 + 1) * ((uint64_t)a.col1 - a.col0 + 1);
-    if (cells > EVAL_MAX_AREA_CELLS)
+    if (cells > REF_MAX_AREA_CELLS)
         return diag_fail(WS_ERR_LIMIT, "a reference of %llu cells is too large (at most %u)",
-                         (unsigned long long)cells, EVAL_MAX_AREA_CELLS);
+                         (unsigned long long)cells, REF_MAX_AREA_CELLS);
     return book_read_area(s, a, out);
 }
 

@@ -51,3 +51,23 @@ book_add_unique_sheet(ws_book *book, const char *base, book_sheet **out)
         (*out)->added = true;
     return st;
 }
+
+ws_status
+job_read_ref(const ws_book *book, const book_sheet *home, const char *job, const char *option,
+             const char *text, book_area *area, ws_range **out)
+{
+    if (!text || !*text)
+        return diag_fail(WS_ERR_ARGS, "%s: --%s is required", job, option);
+    const book_sheet *s;
+    book_area a;
+    ws_status st = ref_resolve(book, home, text, &s, &a);
+    if (st)
+        return diag_prefix(st, "%s: --%s", job, option);
+    uint64_t cells = ((uint64_t)a.row1 - a.row0 + 1) * ((uint64_t)a.col1 - a.col0 + 1);
+    if (cells > REF_MAX_AREA_CELLS)
+        return diag_fail(WS_ERR_LIMIT, "%s: --%s: '%s' spans %llu cells (at most %u)", job,
+                         option, text, (unsigned long long)cells, REF_MAX_AREA_CELLS);
+    if (area)
+        *area = a;
+    return book_read_area(s, a, out);
+}

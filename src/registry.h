@@ -74,6 +74,14 @@ ws_status ref_area(const ws_book *book, const book_sheet *home, const expr_ref *
 /* The same from text ("'Sales 2024'!B2:B40"). */
 ws_status ref_resolve(const ws_book *book, const book_sheet *home, const char *text,
                       const book_sheet **sheet, book_area *area);
+/* A reference may not make anyone materialise more cells than this. */
+#define REF_MAX_AREA_CELLS 10000000u
+
+/* A job option's reference read into a new range (and its area, when `area` is not NULL);
+ * reasons read "<job>: --<option>: ...". */
+ws_status job_read_ref(const ws_book *book, const book_sheet *home, const char *job,
+                       const char *option, const char *text, book_area *area,
+                       ws_range **out);
 /* A new sheet named `base`, or "base 2", "base 3"... when taken; marked as added. */
 ws_status book_add_unique_sheet(ws_book *book, const char *base, book_sheet **out);
 

@@ -253,44 +253,6 @@ job_find_sheet(ws_book *book, const char *name, size_t fallback, book_sheet **ou
 }
 
 static ws_status
-job_read_ref(ws_book *book, book_sheet *dflt, const char *text, const char *what,
-             book_area *area_out, ws_range **out)
-{
-    expr_ref ref;
-    memset(&ref, 0, sizeof ref);
-    ws_status st = expr_parse_ref(text, &ref);
-    if (st)
-        return diag_prefix(st, "forecast: --%s", what);
-    book_sheet *sheet = dflt;
-    if (ref.sheet) {
-        sheet = book_find_sheet(book, ref.sheet, strlen(ref.sheet));
-        if (!sheet) {
-            st = diag_fail(WS_ERR_REF, "forecast: --%s: no sheet named '%s'", what, ref.sheet);
-            goto done;
-        }
-    }
-    book_area area = {ref.row0, ref.col0, ref.row1, ref.col1};
-    if (area.row1 == EXPR_ROW_MAX)
-        area.row1 = sheet->row_count ? sheet->max_row : area.row0;
-    if (area.col1 == EXPR_COL_MAX)
-        area.col1 = sheet->row_count ? sheet->max_col : area.col0;
-    if (area.row1 < area.row0 || area.col1 < area.col0) {
-        st = diag_fail(WS_ERR_REF, "forecast: --%s: '%s' is empty", what, text);
-        goto done;
-    }
-    if ((size_t)(area.col1 - area.col0) >= BOOK_MAX_COLS ||
-        (size_t)(area.row1 - area.row0) >= BOOK_MAX_ROWS) {
-        st = diag_fail(WS_ERR_LIMIT, "forecast: --%s: '%s' is too large", what, text);
-        goto done;
-    }
-    *area_out = area;
-    st = book_read_area(sheet, area, out);
-done:
-    expr_ref_clear(&ref);
-    return st;
-}
-
-static ws_status
 job_parse_number(const char *text, const char *what, double lo, double hi, double *out)
 {
     char *end = NULL;
@@ -339,20 +301,6 @@ job_spec(const job_options *options, fc_spec *spec)
     return WS_OK;
 }
 
-/* A sheet name not yet in the book: base, "base 2", "base 3"... */
-static ws_status
-job_new_sheet(ws_book *book, const char *base, book_sheet **out)
-{
-    char name[64];
-    snprintf(name, sizeof name, "%s", base);
-    for (int k = 2; book_find_sheet(book, name, strlen(name)); k++)
-        snprintf(name, sizeof name, "%s %d", base, k);
-    ws_status st = book_add_sheet(book, name, strlen(name), out);
-    if (!st)
-        (*out)->added = true;
-    return st;
-}
-
 static ws_status
 job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
           const double *dates, bool have_dates)
@@ -360,7 +308,7 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
     book_sheet *fs = NULL, *ms = NULL;
     uint16_t datefmt = 0;
     ws_status st;
-    if ((st = job_new_sheet(book, "Forecast", &fs)))
+    if ((st = book_add_unique_sheet(book, "Forecast", &fs)))
         return st;
     if (have_dates && (st = book_format_intern(book, "yyyy-mm-dd", 10, &datefmt)))
         return st;
@@ -430,7 +378,7 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
         (st = book_set_width(book, fs, 2, 5, 12)))
         return st;
 
-    if ((st = job_new_sheet(book, "Forecast Models", &ms)))
+    if ((st = book_add_unique_sheet(book, "Forecast Models", &ms)))
         return st;
     static const char *const mhead[] = {"Series", "Model", "Period", "AICc", "In-sample MASE"};
     for (uint32_t c = 0; c < 5; c++)
@@ -483,7 +431,8 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         return st;
     if ((st = job_find_sheet(book, job_option(options, "sheet"), sheet_index, &sheet)))
         return st;
-    if ((st = job_read_ref(book, sheet, job_option(options, "range"), "range", &area, &range)))
+    if ((st = job_read_ref(book, sheet, "forecast", "range", job_option(options, "range"), &area,
+                            &range)))
         return st;
     size_t rows = range->rows, cols = range->cols;
     bool header = false;
@@ -498,7 +447,7 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     (void)text_dates;
     const char *dref = job_option(options, "dates");
     if (dref && *dref) {
-        if ((st = job_read_ref(book, sheet, dref, "dates", &darea, &dr)))
+        if ((st = job_read_ref(book, sheet, "forecast", "dates", dref, &darea, &dr)))
             goto done;
         size_t dn = dr->rows * dr->cols;
         size_t off = dn == rows && header ? 1 : 0;

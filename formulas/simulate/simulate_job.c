@@ -29,39 +29,6 @@ typedef struct job_ctx {
     char prefix[16];  /* "simulate" or "plan", for reasons */
 } job_ctx;
 
-static ws_status
-sj_read_ref(ws_book *book, book_sheet *dflt, const char *prefix, const char *what,
-            const char *text, ws_range **out)
-{
-    expr_ref ref;
-    memset(&ref, 0, sizeof ref);
-    if (!text || !*text)
-        return diag_fail(WS_ERR_ARGS, "%s: --%s is required", prefix, what);
-    ws_status st = expr_parse_ref(text, &ref);
-    if (st)
-        return diag_prefix(st, "%s: --%s", prefix, what);
-    book_sheet *sheet = dflt;
-    if (ref.sheet && !(sheet = book_find_sheet(book, ref.sheet, strlen(ref.sheet)))) {
-        st = diag_fail(WS_ERR_REF, "%s: --%s: no sheet named '%s'", prefix, what, ref.sheet);
-        goto done;
-    }
-    book_area area = {ref.row0, ref.col0, ref.row1, ref.col1};
-    if (area.row1 == EXPR_ROW_MAX)
-        area.row1 = sheet->row_count ? sheet->max_row : area.row0;
-    if (area.col1 == EXPR_COL_MAX)
-        area.col1 = sheet->row_count ? sheet->max_col : area.col0;
-    if (area.row1 < area.row0 || area.col1 < area.col0 ||
-        (size_t)(area.col1 - area.col0) >= 16384 ||
-        (size_t)(area.row1 - area.row0) >= BOOK_MAX_ROWS) {
-        st = diag_fail(WS_ERR_REF, "%s: --%s: '%s' is empty or too large", prefix, what, text);
-        goto done;
-    }
-    st = book_read_area(sheet, area, out);
-done:
-    expr_ref_clear(&ref);
-    return st;
-}
-
 /* "spend,spend,price" into a 1×k text range. */
 static ws_status
 sj_split_list(const char *text, ws_range **out)
@@ -135,9 +102,10 @@ sj_prepare(ws_book *book, size_t sheet_index, const job_options *options, job_ct
     const char *sname = job_option(options, "sheet");
     if (sname && *sname && !(sheet = book_find_sheet(book, sname, strlen(sname))))
         return diag_fail(WS_ERR_REF, "%s: no sheet named '%s'", c->prefix, sname);
-    if ((st = sj_read_ref(book, sheet, c->prefix, "kpi", job_option(options, "kpi"), &kpi)) ||
-        (st = sj_read_ref(book, sheet, c->prefix, "levers", job_option(options, "levers"),
-                          &lev)))
+    if ((st = job_read_ref(book, sheet, c->prefix, "kpi", job_option(options, "kpi"), NULL,
+                           &kpi)) ||
+        (st = job_read_ref(book, sheet, c->prefix, "levers", job_option(options, "levers"),
+                           NULL, &lev)))
         goto done;
     const char *kinds = job_option(options, "kinds");
     if (kinds && *kinds && (st = sj_split_list(kinds, &c->kinds)))
@@ -148,19 +116,6 @@ sj_prepare(ws_book *book, size_t sheet_index, const job_options *options, job_ct
 done:
     ws_range_free(kpi);
     ws_range_free(lev);
-    return st;
-}
-
-static ws_status
-sj_new_sheet(ws_book *book, const char *base, book_sheet **out)
-{
-    char name[64];
-    snprintf(name, sizeof name, "%s", base);
-    for (int k = 2; book_find_sheet(book, name, strlen(name)); k++)
-        snprintf(name, sizeof name, "%s %d", base, k);
-    ws_status st = book_add_sheet(book, name, strlen(name), out);
-    if (!st)
-        (*out)->added = true;
     return st;
 }
 
@@ -215,7 +170,7 @@ sj_model_sheet(ws_book *book, const job_ctx *c)
     const mmm_model *m = sim_entry_model(c->entry);
     book_sheet *s = NULL;
     ws_status st;
-    if ((st = sj_new_sheet(book, "Model", &s)))
+    if ((st = book_add_unique_sheet(book, "Model", &s)))
         return st;
     static const char *const head[] = {"Lever", "Kind", "Carry-over rate", "Peak lag",
                                        "Half-saturation (spend)", "Coefficient (KPI units)",
@@ -267,7 +222,7 @@ sj_contribution_sheet(ws_book *book, const job_ctx *c)
     ws_status st;
     if (!v)
         return diag_nomem();
-    if ((st = sj_new_sheet(book, "Contribution", &s)))
+    if ((st = book_add_unique_sheet(book, "Contribution", &s)))
         goto done;
     static const char *const head[] = {"Lever", "Contribution", "Share",
                                        "Return per unit spent"};
@@ -307,7 +262,7 @@ sj_response_sheet(ws_book *book, const job_ctx *c)
         st = diag_nomem();
         goto done;
     }
-    if ((st = sj_new_sheet(book, "Response", &s)) ||
+    if ((st = book_add_unique_sheet(book, "Response", &s)) ||
         (st = book_set_text(book, s, 0, 0, "Spend / recent level")))
         goto done;
     mmm_recent(m, level);
@@ -362,7 +317,7 @@ sj_scenario_sheet(ws_book *book, const job_ctx *c, double level)
         return diag_nomem();
     if ((st = mmm_simulate(m, c->scenario, h, level, SIM_DRAWS, SIM_SEED, v, v + h,
                            v + 2 * h)) ||
-        (st = sj_new_sheet(book, "Scenario", &s)))
+        (st = book_add_unique_sheet(book, "Scenario", &s)))
         goto done;
     static const char *const head[] = {"Period", "Actual", "Fitted", "Expected", "Lower",
                                        "Upper"};
@@ -424,7 +379,7 @@ simulate_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         const char *sname = job_option(options, "sheet");
         if (sname && *sname)
             sheet = book_find_sheet(book, sname, strlen(sname));
-        if ((st = sj_read_ref(book, sheet, "simulate", "scenario", sref, &sr)))
+        if ((st = job_read_ref(book, sheet, "simulate", "scenario", sref, NULL, &sr)))
             goto done;
         /* The scenario is a levers-shaped table: reuse the levers reader with a dummy KPI. */
         ws_range *dummy = NULL;
@@ -533,7 +488,7 @@ plan_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         (st = mmm_plan(m, budget, horizon, lo, hi, spend, change)))
         goto done;
     mmm_recent(m, recent);
-    if ((st = sj_new_sheet(book, "Plan", &s)))
+    if ((st = book_add_unique_sheet(book, "Plan", &s)))
         goto done;
     static const char *const head[] = {"Lever", "Recent spend", "Planned spend", "Change",
                                        "Expected KPI change"};
