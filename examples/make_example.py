@@ -4,7 +4,7 @@
 Three years of weekly sales with spend on three channels and a price, customer comments in
 English and Japanese, and a Dashboard sheet of WS.* formulas (plain cells that spill, a
 pre-sized array range, a nested call, a quoted Japanese sheet name) beside an ordinary
-spreadsheet formula.  The data are simulated with a fixed seed from a known model, so the
+spreadsheet formula, and a "worldsheet" sheet listing the jobs `worldsheet report` runs.  The data are simulated with a fixed seed from a known model, so the
 world model's answers can be checked against the truth written in the Truth sheet.
 
 Run: /usr/bin/python3 examples/make_example.py   (needs python3-openpyxl)
@@ -142,6 +142,16 @@ d["H21"] = "=WS.SENTIMENT_LABEL(Comments!B2:B31)"
 d.formula_attributes["A32"] = {"t": "array", "ref": "A32:B40"}  # a pre-sized array range
 d.column_dimensions["A"].width = 28
 d.column_dimensions["J"].width = 14
+
+# The jobs `worldsheet report` runs: one per row, the job in column A, key=value options after.
+wr = wb.create_sheet("worldsheet")
+wr.append(["job", "options"])
+wr.append(["forecast", "range=Sales!B1:B157", "dates=Sales!A1:A157", "horizon=13"])
+wr.append(["plan", "kpi=Sales!B1:B157", "levers=Sales!C1:F157", "kinds=spend,spend,spend,price",
+           "budget=20000", "horizon=13"])
+wr.append(["summarize", "range=Comments!B1:B31"])
+for col in "ABCDEF":
+    wr.column_dimensions[col].width = 24
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "marketing.xlsx")
 wb.properties.created = datetime.datetime(2026, 1, 1)

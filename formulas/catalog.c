@@ -18,10 +18,12 @@ const size_t formula_family_count = sizeof formula_families / sizeof formula_fam
 extern const job_def forecast_job;
 extern const job_def simulate_job;
 extern const job_def plan_job;
+extern const job_def summarize_job;
 
 const job_def *const job_defs[] = {
     &forecast_job,
     &simulate_job,
     &plan_job,
+    &summarize_job,
 };
 const size_t job_def_count = sizeof job_defs / sizeof job_defs[0];

@@ -313,6 +313,60 @@ ws_status ws_book_job(ws_book *book, size_t sheet, const char *job,
                       const ws_job_option *options, size_t option_count,
                       ws_progress_fn progress, void *user);
 
+/* ---------------------------------------------------------------------------------------
+ * Reports: run a book's jobs and put a first sheet of headline figures in front of them.
+ *
+ * The jobs come from, in this order of precedence:
+ *   1. options->jobs: lines such as "forecast range=Sales!B1:B157 dates=Sales!A1:A157
+ *      horizon=13" (the job's name, then key=value options, separated by spaces; a space
+ *      inside '...' or "..." does not separate, and double quotes are removed);
+ *   2. a sheet named "worldsheet" in the book: one job per row, the job's name in column A
+ *      and one key=value option per cell from column B on.  A first row whose A1 is "job"
+ *      is a header; rows whose A cell starts with '#' are comments; blank rows are skipped;
+ *   3. otherwise defaults: forecast the first numeric column of the first sheet that has a
+ *      date column (with those dates), and summarise the first column of long texts.
+ * A malformed row or line (an unknown job or option, a cell that is not key=value, a
+ * missing required option) and a job that fails are reported through the log callback
+ * with the row ("worldsheet!A3") or line number and skipped; the other jobs still run.
+ * Unqualified references are on the first sheet other than "worldsheet" unless the job's
+ * sheet=NAME option says otherwise.
+ *
+ * Afterwards the book's sheets are, in order: "Report" ("レポート" in Japanese) with the
+ * headline figures in plain words and a chart each (next period's forecast and its range
+ * against the same period a year earlier, from the first forecast job; the budget split
+ * and expected uplift, from the first plan job; the share of positive and negative
+ * comments and the top complaint topic, from the first summarize job); then the sheets
+ * the jobs added, in job order; then the input sheets, unchanged.  Every new sheet has a
+ * frozen header row and prints landscape, one page wide.
+ *
+ *     ws_report_stats stats;
+ *     if (ws_book_report(book, NULL, NULL, NULL, &stats) == WS_OK && stats.jobs_failed == 0)
+ *         ws_book_save(book, "report.xlsx", NULL);
+ * ------------------------------------------------------------------------------------- */
+typedef struct ws_report_options {
+    const char *lang;               /* labels: "en" or "ja"; NULL or "" for the language of
+                                       most comments of the first summarize job, else en */
+    const char *const *jobs;        /* job lines (see above); when job_count > 0 they
+                                       replace the book's "worldsheet" sheet */
+    size_t job_count;
+} ws_report_options;
+
+typedef struct ws_report_stats {
+    size_t jobs_total;  /* rows or lines found, malformed ones included */
+    size_t jobs_done;   /* jobs that ran and added their sheets */
+    size_t jobs_failed; /* malformed rows plus jobs that failed (each one logged) */
+    bool defaults;      /* the jobs were chosen by default */
+    char lang[4];       /* "en" or "ja": the language of the labels */
+} ws_report_stats;
+
+/* Make the report in `book` (see above).  `options`, `progress` (one step per job) and
+ * `stats` may be NULL.  WS_OK once the Report sheet is made, even when some jobs failed
+ * (stats->jobs_failed says how many); WS_ERR_NA when there is nothing to run (no job rows
+ * and no default found), WS_ERR_VALUE for a `lang` other than en or ja, WS_ERR_ARGS when
+ * cancelled.  On failure the book is as it was. */
+ws_status ws_book_report(ws_book *book, const ws_report_options *options,
+                         ws_progress_fn progress, void *user, ws_report_stats *stats);
+
 #ifdef __cplusplus
 }
 #endif

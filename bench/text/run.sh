@@ -6,4 +6,7 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build}
 data=${2:-${WS_SHARED_DATA:-$here/../shared/data}/text}
 ninja -C "$build" bench/text/text_bench >/dev/null
-exec "$build/bench/text/text_bench" "$data"
+tsv=$(mktemp)
+trap 'rm -f "$tsv"' EXIT
+python3 "$here/bench/text/flatton_tsv.py" "$data/ja/keyphrase_flatton" "$tsv" || : >"$tsv"
+"$build/bench/text/text_bench" "$data" "$tsv"

@@ -5,7 +5,9 @@
  * detection, tokens (English: lower-cased words, contractions kept whole, emoji and
  * emoticons as tokens; Japanese: MeCab with the IPA dictionary, base forms and parts of
  * speech) and sentences.  txt_sentiment() scores an analysed comment with the shipped
- * lexicons and rules, optionally overridden by a user lexicon.  txt_corpus_* work on a
+ * lexicons and rules, optionally overridden by a user lexicon; English scores then go
+ * through a learned model (txt_model.h).  The summarize job (txt_job.c) writes the
+ * "Summary" sheet from a txt_corpus.  txt_corpus_* work on a
  * column of comments: summary sentences, keywords, topics.
  *
  * Thread safety: the shipped lexicon is built once (pthread_once) and then read-only; each
@@ -53,7 +55,8 @@ enum {
     TXT_TF_NL = 1 << 1,       /* a line break precedes the token */
     TXT_TF_NONINDEP = 1 << 2, /* Japanese 非自立 / 接尾: not a content word of its own */
     TXT_TF_STOP = 1 << 3,     /* an English stop word */
-    TXT_TF_ADJ_NOUN = 1 << 4  /* Japanese 形容動詞語幹 (きれい, 便利) */
+    TXT_TF_ADJ_NOUN = 1 << 4, /* Japanese 形容動詞語幹 (きれい, 便利) */
+    TXT_TF_GENERIC = 1 << 5   /* Japanese 副詞可能 noun (場合, 今日, 全部): no topic of its own */
 };
 
 typedef struct txt_token {
@@ -130,6 +133,7 @@ typedef struct txt_sentiment_result {
                         before contrast weighting) */
     double negative; /* negative evidence, as a positive number */
     size_t hits;     /* lexicon entries that scored */
+    size_t user_hits; /* entries of the user's lexicon that matched (scored or made neutral) */
     txt_label label;
 } txt_sentiment_result;
 
@@ -172,6 +176,9 @@ ws_status txt_corpus_new(const char *const *texts, size_t n, const txt_lexicon *
 void txt_corpus_free(txt_corpus *corpus);
 size_t txt_corpus_size(const txt_corpus *corpus);        /* comments with text */
 const txt_sentiment_result *txt_corpus_sentiment(const txt_corpus *corpus, size_t i);
+/* The index in the caller's `texts` of the corpus's comment i (blank or token-less texts
+ * have no corpus comment). */
+size_t txt_corpus_source(const txt_corpus *corpus, size_t i);
 
 /* The k most representative non-redundant sentences (fewer when there are fewer); each
  * string is allocated with mem_alloc, the array too. */

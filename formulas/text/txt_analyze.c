@@ -478,6 +478,8 @@ tokenize_ja(txt_doc *doc)
                 t.flags |= TXT_TF_NONINDEP;
             if (field_is(p1, l1, "形容動詞語幹"))
                 t.flags |= TXT_TF_ADJ_NOUN;
+            if (field_is(p1, l1, "副詞可能"))
+                t.flags |= TXT_TF_GENERIC;
             if (field_is(p1, l1, "数"))
                 t.kind = TXT_TOK_NUMBER;
         } else if (field_is(p0, l0, "動詞")) {

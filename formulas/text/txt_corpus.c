@@ -16,6 +16,7 @@
 #include "core/mem.h"
 #include "text/text.h"
 #include "text/txt_lex.h"
+#include "text/txt_model.h"
 
 #define LEXRANK_MAX 2000
 #define MMR_LAMBDA 0.7
@@ -121,6 +122,8 @@ struct txt_corpus {
     strmap terms, phrases;
     uint32_t *phrase_words; /* words per phrase */
     size_t phrase_words_cap;
+    float *phrase_spec; /* how specific the phrase is against the background (0..1] */
+    size_t phrase_spec_cap;
 };
 
 size_t
@@ -133,6 +136,12 @@ const txt_sentiment_result *
 txt_corpus_sentiment(const txt_corpus *corpus, size_t i)
 {
     return &corpus->c[i].sent;
+}
+
+size_t
+txt_corpus_source(const txt_corpus *corpus, size_t i)
+{
+    return corpus->c[i].source;
 }
 
 void
@@ -151,6 +160,7 @@ txt_corpus_free(txt_corpus *cp)
     mem_free(cp->cterms.v);
     mem_free(cp->sweights);
     mem_free(cp->phrase_words);
+    mem_free(cp->phrase_spec);
     strmap_clear(&cp->terms);
     strmap_clear(&cp->phrases);
     mem_free(cp);
@@ -183,7 +193,7 @@ is_keyword_word(const txt_doc *doc, size_t i)
     if (t->kind != TXT_TOK_WORD || (t->flags & TXT_TF_STOP))
         return false;
     if (doc->lang == TXT_LANG_JA) {
-        if (t->pos != TXT_POS_NOUN || (t->flags & TXT_TF_ADJ_NOUN))
+        if (t->pos != TXT_POS_NOUN || (t->flags & (TXT_TF_ADJ_NOUN | TXT_TF_GENERIC)))
             return false;
         const txt_lex_entry *e = txt_lex_find(txt_lex_builtin(), txt_base(doc, i), t->base_len);
         return !(e && (e->flags & TXT_LEX_STOP));
@@ -254,6 +264,15 @@ add_phrase(txt_corpus *cp, const txt_doc *doc, size_t a, size_t b, u32vec *out)
                  sizeof *cp->phrase_words))
         return diag_nomem();
     cp->phrase_words[id] = (uint32_t)(b - a);
+    if (mem_grow((void **)&cp->phrase_spec, &cp->phrase_spec_cap, cp->phrases.count,
+                 sizeof *cp->phrase_spec))
+        return diag_nomem();
+    /* A Japanese phrase is as specific as its most specific noun (the background is
+     * Japanese only). */
+    double spec = ja ? 0.0 : 1.0;
+    for (size_t i = a; i < b && ja; i++)
+        spec = fmax(spec, txt_background_specificity(txt_base(doc, i), doc->tok[i].base_len));
+    cp->phrase_spec[id] = (float)spec;
     return u32_push(out, id);
 }
 
@@ -321,7 +340,8 @@ collect_comment(txt_corpus *cp, const txt_doc *doc, comment *c)
     }
     /* keyword phrases */
     tmp.n = 0;
-    size_t maxw = ja ? 4 : 3;
+    /* Japanese compounds run long (自動車優良部品推奨制度 is five words). */
+    size_t maxw = ja ? 6 : 3;
     for (size_t i = 0; i < doc->ntok && !st;) {
         if (!is_keyword_word(doc, i)) {
             i++;
@@ -671,9 +691,11 @@ rank_phrases(const txt_corpus *cp, const size_t *member, size_t which, ranked **
             continue;
         const char *key = cp->phrases.keys[id];
         const txt_lex_entry *e = txt_lex_find(txt_lex_builtin(), key, strlen(key));
-        double wgt = (double)df[id] * sqrt((double)cp->phrase_words[id]);
+        uint32_t words = cp->phrase_words[id];
+        /* Everyday words (場合, 情報) give way to the words a text is about. */
+        double wgt = (double)df[id] * sqrt((double)words) * (0.1 + 0.9 * cp->phrase_spec[id]);
         /* A bare opinion word ("great") is how people feel, not what they talk about. */
-        if (e && (e->flags & TXT_LEX_POLAR) && e->val != 0 && cp->phrase_words[id] == 1)
+        if (e && (e->flags & TXT_LEX_POLAR) && e->val != 0 && words == 1)
             wgt *= 0.3;
         r[n].id = id;
         r[n].weight = wgt;
@@ -736,34 +758,54 @@ done:
 
 /* ----- topics ------------------------------------------------------------------------ */
 
+/* Seed words written for worldsheet from general knowledge of reviews of products, shops,
+ * restaurants and hotels (not derived from any benchmark file).  English seeds match whole
+ * words (and their plural in -s); Japanese seeds match anywhere in the comment, so short
+ * ones are written with a following particle where they would otherwise match inside
+ * unrelated words (味 in 意味, 興味). */
 static const txt_topic_def builtin_topics[] = {
     {"price",
-     "price,prices,priced,pricing,cost,costs,costly,expensive,cheap,cheaper,affordable,value,"
-     "money,worth,overpriced,pricey,deal,bargain,discount,fee,fees,charge,charged,bill,"
-     "budget,refund,値段,価格,料金,費用,安い,高い,コスパ,割高,格安,お得,値引き,値上げ,金額,円"},
+     "price,prices,priced,pricing,cost,costs,costly,expensive,inexpensive,cheap,cheaper,"
+     "affordable,value,money,worth,overpriced,pricey,deal,bargain,discount,fee,fees,charge,"
+     "charged,bill,budget,refund,paid,pay,bucks,dollars,reasonable,reasonably priced,"
+     "値段,価格,料金,費用,安い,安く,高すぎ,コスパ,割高,割安,格安,お得,値引き,値上げ,金額,"
+     "お値打ち,リーズナブル,会計,支払,税込,円"},
     {"quality",
      "quality,durable,sturdy,flimsy,broke,broken,defective,reliable,works,material,"
-     "materials,build,made,performance,taste,tasty,delicious,fresh,flavor,flavour,food,dish,"
-     "dishes,meal,cooked,sound,battery,品質,質,丈夫,壊れ,故障,不良,耐久,性能,味,美味しい,"
-     "おいしい,料理,食事,新鮮,電池,音質,画質"},
+     "materials,build,made,performance,sound,battery,"
+     "food,dish,dishes,meal,meals,menu,taste,tasted,tasty,tasteless,flavor,flavour,flavors,"
+     "flavorful,delicious,fresh,stale,bland,salty,greasy,crispy,juicy,tender,overcooked,"
+     "undercooked,cooked,portion,portions,ingredients,chef,cuisine,recipe,breakfast,lunch,"
+     "dinner,brunch,appetizer,appetizers,entree,entrees,dessert,desserts,salad,soup,sauce,"
+     "rice,noodles,bread,pizza,pasta,burger,sandwich,fries,steak,chicken,beef,pork,lamb,"
+     "duck,fish,seafood,shrimp,salmon,tuna,lobster,oysters,sushi,sashimi,roll,rolls,ramen,"
+     "curry,tacos,dumplings,cheese,eggs,vegetables,veggies,drink,drinks,wine,wines,beer,"
+     "beers,cocktail,cocktails,coffee,tea,juice,sake,"
+     "品質,質が,質は,丈夫,壊れ,故障,不良,耐久,性能,電池,音質,画質,"
+     "料理,味付け,味が,味は,味も,美味,風味,食事,新鮮,鮮度,食材,メニュー,ボリューム,量が,"
+     "量は,朝食,夕食,昼食,ランチ,ディナー,飲み物,ドリンク,ビール,ワイン,コーヒー,紅茶,"
+     "デザート,肉,魚,野菜,寿司,ラーメン,パン,食感,おいしい,まずい,うまい"},
     {"design",
      "design,designed,look,looks,looking,style,stylish,color,colour,colors,beautiful,ugly,"
      "appearance,size,shape,elegant,cute,decor,decoration,atmosphere,ambience,ambiance,"
-     "interior,room,rooms,view,デザイン,見た目,色,形,外観,おしゃれ,かわいい,雰囲気,内装,"
-     "部屋,景色,眺め,サイズ"},
+     "interior,room,rooms,view,music,noisy,loud,quiet,cozy,romantic,lighting,vibe,setting,"
+     "crowded,cramped,spacious,patio,seating,"
+     "デザイン,見た目,色,形,外観,おしゃれ,かわいい,雰囲気,内装,店内,部屋,景色,眺め,サイズ,"
+     "音楽,照明,静か,うるさい,落ち着,広々,狭い"},
     {"delivery",
      "delivery,deliver,delivered,shipping,shipped,ship,arrived,arrive,arrival,package,"
      "packaging,courier,late,delay,delayed,tracking,wait,waited,waiting,配送,配達,発送,到着,"
      "届く,届い,梱包,遅延,宅配,送料,待ち,待た"},
     {"support",
      "service,support,staff,customer service,help,helpful,waiter,waiters,waitress,"
-     "server,servers,manager,host,hostess,rude,friendly,attentive,polite,response,replied,"
-     "reply,answer,answered,call,called,email,warranty,employee,employees,サポート,対応,"
-     "接客,スタッフ,店員,従業員,問い合わせ,問合せ,返信,サービス,フロント,親切,丁寧,態度"},
+     "server,servers,manager,host,hostess,owner,bartender,rude,friendly,attentive,polite,"
+     "courteous,welcoming,professional,response,replied,reply,answer,answered,call,called,"
+     "email,warranty,employee,employees,reservation,サポート,対応,接客,スタッフ,店員,従業員,"
+     "問い合わせ,問合せ,返信,サービス,フロント,親切,丁寧,態度,愛想,笑顔,案内,予約"},
     {"usability",
      "easy,easier,difficult,hard to use,use,using,usable,user,interface,setup,set up,"
      "install,installation,instructions,manual,convenient,intuitive,confusing,complicated,"
-     "app,software,menu,buttons,使いやすい,使いにくい,使い方,操作,設定,簡単,便利,不便,"
+     "app,software,buttons,使いやすい,使いにくい,使い方,操作,設定,簡単,便利,不便,"
      "わかりやすい,分かりやすい,説明書,アプリ"},
 };
 
@@ -784,48 +826,178 @@ txt_topics_free(txt_topic *topics, size_t count)
     mem_free(topics);
 }
 
-/* How many seeds of a comma-separated list occur in the comment. */
-static size_t
-seed_hits(const comment *c, const char *seeds)
+/* One seed word of a topic: the text between commas, trimmed. */
+typedef struct seed_ref {
+    size_t topic;
+    const char *p;
+    size_t n;
+} seed_ref;
+
+static ws_status
+parse_seeds(const txt_topic_def *defs, size_t ndefs, seed_ref **out, size_t *count)
 {
-    size_t hits = 0;
-    const char *p = seeds;
-    while (*p) {
-        while (*p == ',' || *p == ' ')
-            p++;
-        const char *e = strchr(p, ',');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        while (n && p[n - 1] == ' ')
-            n--;
-        if (n > 0 && n < 120) {
-            char seed[128];
-            memcpy(seed, p, n);
-            seed[n] = '\0';
-            bool wide = (unsigned char)seed[0] >= 0x80;
-            if (wide) {
-                hits += strstr(c->joined, seed) != NULL;
-            } else if (c->lang != TXT_LANG_JA) {
-                char pat[132];
-                pat[0] = ' ';
-                for (size_t i = 0; i < n; i++)
-                    pat[i + 1] = (char)(seed[i] >= 'A' && seed[i] <= 'Z' ? seed[i] + 32 : seed[i]);
-                pat[n + 1] = ' ';
-                pat[n + 2] = '\0';
-                bool hit = strstr(c->joined, pat) != NULL;
-                if (!hit) { /* plural */
-                    pat[n + 1] = 's';
-                    pat[n + 2] = ' ';
-                    pat[n + 3] = '\0';
-                    hit = strstr(c->joined, pat) != NULL;
+    seed_ref *v = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t t = 0; t < ndefs; t++) {
+        const char *p = defs[t].seeds;
+        while (*p) {
+            while (*p == ',' || *p == ' ')
+                p++;
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            while (len && p[len - 1] == ' ')
+                len--;
+            if (len > 0 && len < 120) {
+                if (mem_grow((void **)&v, &cap, n + 1, sizeof *v)) {
+                    mem_free(v);
+                    return diag_nomem();
                 }
-                hits += hit;
-            } else {
-                hits += strstr(c->joined, seed) != NULL;
+                v[n++] = (seed_ref){t, p, len};
+            }
+            p = e ? e : p + strlen(p);
+        }
+    }
+    *out = v;
+    *count = n;
+    return WS_OK;
+}
+
+/* Whether the comment mentions the seed: English seeds as whole words (or their plural in
+ * -s), Japanese ones anywhere. */
+static bool
+seed_in(const comment *c, const seed_ref *sd)
+{
+    char seed[128];
+    memcpy(seed, sd->p, sd->n);
+    seed[sd->n] = '\0';
+    if ((unsigned char)seed[0] >= 0x80 || c->lang == TXT_LANG_JA)
+        return strstr(c->joined, seed) != NULL;
+    char pat[132];
+    size_t n = sd->n;
+    pat[0] = ' ';
+    for (size_t i = 0; i < n; i++)
+        pat[i + 1] = (char)(seed[i] >= 'A' && seed[i] <= 'Z' ? seed[i] + 32 : seed[i]);
+    pat[n + 1] = ' ';
+    pat[n + 2] = '\0';
+    if (strstr(c->joined, pat))
+        return true;
+    pat[n + 1] = 's';
+    pat[n + 2] = ' ';
+    pat[n + 3] = '\0';
+    return strstr(c->joined, pat) != NULL;
+}
+
+/* Each comment's topic: the one whose seeds it mentions most (weighting seeds by their
+ * rarity in the column, log(1 + N / df), did no better on SemEval's training file);
+ * SIZE_MAX when no seed occurs; ties go to the earlier topic. */
+static ws_status
+assign_by_seeds(const txt_corpus *cp, const txt_topic_def *defs, size_t ndefs, size_t *assign)
+{
+    seed_ref *sd = NULL;
+    size_t ns = 0;
+    ws_status st = parse_seeds(defs, ndefs, &sd, &ns);
+    if (st)
+        return st;
+    size_t *df = mem_calloc(ns ? ns : 1, sizeof *df);
+    u32vec hits = {0};
+    size_t *first = mem_alloc((cp->nc + 1) * sizeof *first);
+    double *score = mem_alloc((ndefs ? ndefs : 1) * sizeof *score);
+    if (!df || !first || !score) {
+        st = diag_nomem();
+        goto done;
+    }
+    for (size_t i = 0; i < cp->nc && !st; i++) {
+        first[i] = hits.n;
+        for (size_t k = 0; k < ns && !st; k++)
+            if (seed_in(&cp->c[i], &sd[k])) {
+                df[k]++;
+                st = u32_push(&hits, (uint32_t)k);
+            }
+    }
+    first[cp->nc] = hits.n;
+    for (size_t i = 0; i < cp->nc && !st; i++) {
+        for (size_t t = 0; t < ndefs; t++)
+            score[t] = 0;
+        for (size_t q = first[i]; q < first[i + 1]; q++) {
+            uint32_t k = hits.v[q];
+            score[sd[k].topic] += 1.0;
+        }
+        size_t best = SIZE_MAX;
+        for (size_t t = 0; t < ndefs; t++)
+            if (score[t] > 0 && (best == SIZE_MAX || score[t] > score[best]))
+                best = t;
+        assign[i] = best;
+    }
+done:
+    mem_free(sd);
+    mem_free(df);
+    mem_free(hits.v);
+    mem_free(first);
+    mem_free(score);
+    return st;
+}
+
+/* Comments that mention no seed join the topic whose seed-matched comments share their
+ * words (one round of self-training): a term votes for topic t with p(t | term) among the
+ * seed-matched comments that use it, when at least EXPAND_MIN_DF of them do and p is at
+ * least EXPAND_MIN_P; opinion words do not vote (they say how, not what).  A comment takes
+ * the topic with the largest vote when it reaches EXPAND_MIN_VOTE, so one strongly
+ * associated word ("sashimi" among food comments) is enough and scattered weak ones are not. */
+#define EXPAND_MIN_DF 3
+#define EXPAND_MIN_P 0.6
+#define EXPAND_MIN_VOTE 0.6
+
+static ws_status
+expand_topics(const txt_corpus *cp, size_t ndefs, size_t *assign)
+{
+    size_t V = cp->terms.count;
+    if (V == 0 || ndefs == 0 || V > SIZE_MAX / 8 / (ndefs + 1) || V * (ndefs + 1) > 50000000)
+        return WS_OK;
+    uint32_t *n = mem_calloc(V * (ndefs + 1), sizeof *n); /* [term][topic], then the total */
+    double *vote = mem_alloc(ndefs * sizeof *vote);
+    if (!n || !vote) {
+        mem_free(n);
+        mem_free(vote);
+        return diag_nomem();
+    }
+    for (size_t i = 0; i < cp->nc; i++) {
+        if (assign[i] >= ndefs)
+            continue;
+        for (size_t k = 0; k < cp->c[i].nterm; k++) {
+            uint32_t v = cp->cterms.v[cp->c[i].term0 + k];
+            n[v * (ndefs + 1) + assign[i]]++;
+            n[v * (ndefs + 1) + ndefs]++;
+        }
+    }
+    for (size_t i = 0; i < cp->nc; i++) {
+        if (assign[i] != SIZE_MAX)
+            continue;
+        for (size_t t = 0; t < ndefs; t++)
+            vote[t] = 0;
+        for (size_t k = 0; k < cp->c[i].nterm; k++) {
+            uint32_t v = cp->cterms.v[cp->c[i].term0 + k];
+            const uint32_t *row = &n[v * (ndefs + 1)];
+            if (row[ndefs] < EXPAND_MIN_DF)
+                continue;
+            const char *key = cp->terms.keys[v];
+            const txt_lex_entry *e = txt_lex_find(txt_lex_builtin(), key, strlen(key));
+            if (e && (e->flags & TXT_LEX_POLAR) && e->val != 0)
+                continue;
+            for (size_t t = 0; t < ndefs; t++) {
+                double p = (double)row[t] / (double)row[ndefs];
+                if (p >= EXPAND_MIN_P)
+                    vote[t] += p;
             }
         }
-        p = e ? e : p + strlen(p);
+        size_t best = SIZE_MAX;
+        for (size_t t = 0; t < ndefs; t++)
+            if (vote[t] >= EXPAND_MIN_VOTE && (best == SIZE_MAX || vote[t] > vote[best]))
+                best = t;
+        assign[i] = best;
     }
-    return hits;
+    mem_free(n);
+    mem_free(vote);
+    return WS_OK;
 }
 
 /* The member comment closest to the topic's term centroid. */
@@ -875,17 +1047,9 @@ txt_corpus_topics(const txt_corpus *cp, const txt_topic_def *defs, size_t ndefs,
     ws_status st = (assign && tp && cent) ? WS_OK : diag_nomem();
     if (st)
         goto fail;
-    for (size_t i = 0; i < cp->nc; i++) {
-        size_t best = SIZE_MAX, bh = 0;
-        for (size_t t = 0; t < ndefs; t++) {
-            size_t h = seed_hits(&cp->c[i], defs[t].seeds);
-            if (h > bh) {
-                bh = h;
-                best = t;
-            }
-        }
-        assign[i] = best;
-    }
+    if ((st = assign_by_seeds(cp, defs, ndefs, assign)) ||
+        (st = expand_topics(cp, ndefs, assign)))
+        goto fail;
     for (size_t t = 0; t < ndefs; t++)
         if (!(tp[t].name = mem_strdup(defs[t].name))) {
             st = diag_nomem();

@@ -9,6 +9,7 @@
 #include "core/diag.h"
 #include "text/text.h"
 #include "text/txt_lex.h"
+#include "text/txt_model.h"
 
 #define MAX_PHRASE 6
 #define KEY_MAX 256
@@ -20,6 +21,7 @@
 #define AFTER_CONTRAST 1.5
 #define EXCLAIM_STEP 0.292
 #define NORM_ALPHA 15.0
+#define MODEL_EVIDENCE 1.0
 
 const char *
 txt_label_name(txt_label label)
@@ -43,6 +45,7 @@ typedef struct match {
     size_t end;          /* one past the last token */
     unsigned flags;      /* without TXT_LEX_PREFIX */
     float val, aux;
+    bool user;           /* the value is the user's */
 } match;
 
 static bool
@@ -59,12 +62,14 @@ lookup(const txt_lexicon *user, const char *key, size_t len, match *m, bool *mor
         val = b->val;
         aux = b->aux;
     }
-    if (u && (u->flags & TXT_LEX_POLAR)) {
+    bool from_user = u && (u->flags & TXT_LEX_POLAR);
+    if (from_user) {
         flags |= TXT_LEX_POLAR;
         val = u->val;
     }
     if (!flags)
         return false;
+    m->user = from_user;
     m->flags = flags;
     m->val = val;
     m->aux = aux;
@@ -176,7 +181,7 @@ is_clause_break(const txt_doc *doc, const txt_token *t)
 }
 
 void
-txt_sentiment(const txt_doc *doc, const txt_lexicon *user, txt_sentiment_result *out)
+txt_sentiment_rules(const txt_doc *doc, const txt_lexicon *user, txt_sentiment_result *out)
 {
     memset(out, 0, sizeof *out);
     bool ja = doc->lang == TXT_LANG_JA;
@@ -276,6 +281,7 @@ txt_sentiment(const txt_doc *doc, const txt_lexicon *user, txt_sentiment_result 
                     continue;
                 }
             }
+            out->user_hits += m.user;
             if (!(m.flags & TXT_LEX_POLAR) || m.val == 0) {
                 i = m.end;
                 continue;
@@ -331,6 +337,34 @@ txt_sentiment(const txt_doc *doc, const txt_lexicon *user, txt_sentiment_result 
     if (lo >= 1.5 && lo >= 0.5 * hi)
         out->label = TXT_MIXED;
     else if (out->score >= 0.05)
+        out->label = TXT_POSITIVE;
+    else if (out->score <= -0.05)
+        out->label = TXT_NEGATIVE;
+    else
+        out->label = TXT_NEUTRAL;
+}
+
+/* English: the learned model turns the rules' evidence and the words into the score.  Words
+ * alone are evidence only when they move the odds by more than e (|margin| >= 1): a comment
+ * of everyday words stays unknown.  The mixed label still comes from the rules' evidence.
+ * A comment that uses a word of the user's own lexicon is scored by the rules alone, so
+ * the user's scores are respected exactly. */
+void
+txt_sentiment(const txt_doc *doc, const txt_lexicon *user, txt_sentiment_result *out)
+{
+    txt_sentiment_rules(doc, user, out);
+    if (doc->lang != TXT_LANG_EN || out->user_hits > 0)
+        return;
+    double words = 0;
+    double z = txt_model_margin(doc, out, &words);
+    if (z == 0 && words == 0)
+        return; /* no model */
+    if (out->hits == 0 && fabs(words) < MODEL_EVIDENCE)
+        return;
+    out->score = tanh(0.5 * z);
+    if (out->label == TXT_MIXED)
+        return;
+    if (out->score >= 0.05)
         out->label = TXT_POSITIVE;
     else if (out->score <= -0.05)
         out->label = TXT_NEGATIVE;

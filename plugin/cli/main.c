@@ -3,6 +3,7 @@
  *
  * Exit status: 0 done (even when a cell holds an error value), 1 usage, 2 unreadable input
  * or unwritable output. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "worldsheet.h"
 
 enum { EXIT_DONE = 0, EXIT_USAGE = 1, EXIT_IO = 2 };
@@ -30,14 +32,17 @@ usage(FILE *to)
         fprintf(to, "  %s %s BOOK [options] -o OUT.xlsx%*s%s\n", program, job->name,
                 pad > 1 ? pad : 1, "", job->summary);
     }
+    fprintf(to, "  %s report BOOK|DIR -o OUT [options]         a report workbook (--help)\n",
+            program);
     fprintf(to,
             "  %s functions                               list the formulas\n"
             "  %s help NAME                               help for a formula or a job\n"
             "\n"
             "BOOK is .xlsx, .ods or .csv; it is never modified.  OUT holds every sheet of BOOK\n"
             "plus the new ones.  Options for reading untrusted files: --max-cells N,\n"
-            "--max-rows N, --max-cols N, --max-text N, --max-zip-ratio R, --max-entry-bytes N,\n"
-            "--max-formula-depth N.  --version prints the version.\n",
+            "--max-rows N, --max-cols N, --max-text N, --max-shared-strings N,\n"
+            "--max-zip-ratio R, --max-entry-bytes N, --max-total-bytes N, --max-zip-entries N,\n"
+            "--max-formula-bytes N, --max-formula-depth N.  --version prints the version.\n",
             program, program);
 }
 
@@ -80,14 +85,6 @@ print_value(const ws_range *r, size_t row, size_t col)
     }
 }
 
-/* Options shared by every command that reads a book. */
-typedef struct common_opts {
-    ws_limits limits;
-    const char *sheet;
-    const char *out;
-    bool values_only;
-} common_opts;
-
 static bool
 parse_u64(const char *text, uint64_t *out)
 {
@@ -99,16 +96,15 @@ parse_u64(const char *text, uint64_t *out)
     return true;
 }
 
-/* Consume a common option at argv[*i]; returns 1 when taken, 0 when not ours, -1 on
- * error (already reported). */
-static int
+int
 take_common(int argc, char **argv, int *i, common_opts *o)
 {
     const char *a = argv[*i];
     const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
     static const char *const with_value[] = {
         "-o", "--sheet", "--max-cells", "--max-rows", "--max-cols", "--max-text",
-        "--max-zip-ratio", "--max-entry-bytes", "--max-formula-depth", "-w"};
+        "--max-zip-ratio", "--max-entry-bytes", "--max-formula-depth", "-w",
+        "--max-total-bytes", "--max-shared-strings", "--max-zip-entries", "--max-formula-bytes"};
     bool needs_value = false;
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
         needs_value |= strcmp(a, with_value[k]) == 0;
@@ -145,6 +141,14 @@ take_common(int argc, char **argv, int *i, common_opts *o)
             o->limits.max_text_bytes = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
         else if (strcmp(a, "--max-entry-bytes") == 0)
             o->limits.max_entry_bytes = n;
+        else if (strcmp(a, "--max-total-bytes") == 0)
+            o->limits.max_total_bytes = n;
+        else if (strcmp(a, "--max-shared-strings") == 0)
+            o->limits.max_shared_strings = n;
+        else if (strcmp(a, "--max-zip-entries") == 0)
+            o->limits.max_zip_entries = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+        else if (strcmp(a, "--max-formula-bytes") == 0)
+            o->limits.max_formula_bytes = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
         else
             o->limits.max_formula_depth = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
     }
@@ -156,11 +160,46 @@ take_common(int argc, char **argv, int *i, common_opts *o)
     return 1;
 }
 
+/* The library names a limit by its ws_limits field; tell the user the flag that raises
+ * it.  Call right after printing ws_last_reason() for a WS_ERR_LIMIT. */
+static void
+limit_hint(void)
+{
+    static const char *const names[][2] = {
+        {"max_cells", "--max-cells N"},
+        {"max_rows", "--max-rows N"},
+        {"max_cols", "--max-cols N"},
+        {"max_text_bytes", "--max-text N"},
+        {"max_shared_strings", "--max-shared-strings N"},
+        {"max_entry_bytes", "--max-entry-bytes N"},
+        {"max_total_bytes", "--max-total-bytes N"},
+        {"min_inflate_ratio", "--max-zip-ratio R (a smaller R, 0 to turn the check off)"},
+        {"max_zip_entries", "--max-zip-entries N"},
+        {"max_formula_bytes", "--max-formula-bytes N"},
+        {"max_formula_depth", "--max-formula-depth N"}};
+    const char *reason = ws_last_reason();
+    const char *sep = "";
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (strstr(reason, names[k][0])) {
+            if (!*sep)
+                fprintf(stderr, "%s: this is a safety limit for untrusted files; if you trust "
+                                "this one, raise it with ",
+                        program);
+            fprintf(stderr, "%s%s", sep, names[k][1]);
+            sep = " or ";
+        }
+    if (*sep)
+        fputc('\n', stderr);
+}
+
 static int
 open_book(const char *path, const common_opts *o, ws_book **book, size_t *sheet)
 {
-    if (ws_book_open(path, &o->limits, book) != WS_OK) {
+    ws_status st = ws_book_open(path, &o->limits, book);
+    if (st != WS_OK) {
         fprintf(stderr, "%s: %s\n", program, ws_last_reason());
+        if (st == WS_ERR_LIMIT)
+            limit_hint();
         return EXIT_IO;
     }
     *sheet = 0;
@@ -386,6 +425,10 @@ static const char *const kind_names[] = {"", "numbers", "number", "text", "texts
 static int
 cmd_help(const char *name)
 {
+    if (strcmp(name, "report") == 0) {
+        report_usage(stdout);
+        return EXIT_DONE;
+    }
     const ws_formula_info *f = ws_formula_find(name);
     if (f) {
         printf("%s(", f->name);
@@ -427,6 +470,9 @@ int
 main(int argc, char **argv)
 {
     ws_set_log(log_to_stderr, NULL);
+    /* A full disk quota (ulimit -f) must be a write error the library reports, with its
+     * temporary file removed, not a signal that kills us half-way. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
@@ -444,6 +490,8 @@ main(int argc, char **argv)
         return cmd_calc(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 2, argv + 2);
     if (strcmp(cmd, "functions") == 0)
         return cmd_functions();
     if (strcmp(cmd, "help") == 0) {

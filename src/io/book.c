@@ -535,3 +535,33 @@ ws_book_add_sheet(ws_book *book, const char *name, const ws_range *values, size_
         *out = index;
     return WS_OK;
 }
+
+void
+book_drop_sheets(ws_book *book, size_t keep)
+{
+    while (book->sheet_count > keep) {
+        book_sheet *s = &book->sheets[--book->sheet_count];
+        for (size_t r = 0; r < s->row_count; r++) {
+            book->cell_count -= s->rows[r].count;
+            mem_free(s->rows[r].cells);
+        }
+        mem_free(s->rows);
+        mem_free(s->arrays);
+        mem_free(s->widths);
+        mem_free(s->charts);
+        memset(s, 0, sizeof *s);
+    }
+}
+
+void
+book_move_sheet(ws_book *book, size_t from, size_t to)
+{
+    if (from >= book->sheet_count || to >= book->sheet_count || from == to)
+        return;
+    book_sheet moved = book->sheets[from];
+    if (from < to)
+        memmove(&book->sheets[from], &book->sheets[from + 1], (to - from) * sizeof moved);
+    else
+        memmove(&book->sheets[to + 1], &book->sheets[to], (from - to) * sizeof moved);
+    book->sheets[to] = moved;
+}

@@ -155,6 +155,13 @@ ws_status book_set_width(ws_book *book, book_sheet *sheet, uint32_t col0, uint32
 /* Add a chart; `chart` and its series are copied (strings into the arena). */
 ws_status book_add_chart(ws_book *book, book_sheet *sheet, const book_chart *chart);
 
+/* Take the sheets from index `keep` on out of the book (a job that failed half-way), freeing
+ * what they hold; their names stay in the arena until the book is closed. */
+void book_drop_sheets(ws_book *book, size_t keep);
+/* Move the sheet at `from` to index `to`, shifting those between; sheet pointers taken
+ * before are invalid afterwards.  Out-of-range indices change nothing. */
+void book_move_sheet(ws_book *book, size_t from, size_t to);
+
 /* Column letters <-> index ("A" = 0, "XFD" = 16383) and "B2"-style names. */
 void book_col_name(uint32_t col, char out[4]);
 void book_cell_name(uint32_t row, uint32_t col, char out[16]);

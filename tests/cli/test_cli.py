@@ -89,7 +89,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(out.exists(), "output written")
     if out.exists():
         names = zipfile.ZipFile(out).namelist()
-        check(sum(n.startswith("xl/worksheets/sheet") for n in names) == 5, "five sheets")
+        check(sum(n.startswith("xl/worksheets/sheet") for n in names) == 6, "six sheets (one lists jobs)")
         # The results read back through our own reader equal a direct evaluation.
         direct = run("calc", "-w", str(book), "=WS.DESCRIBE(Sales!B2:B157)").stdout
         mean_direct = direct.splitlines()[2].split("\t")[1]

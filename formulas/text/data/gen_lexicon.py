@@ -94,6 +94,40 @@ def main():
             f.write('    {"%s", %.3ff, %.3ff, %d},\n' % (c, val, aux, flags))
         f.write("};\n")
         f.write("const size_t txt_lex_seed_count = sizeof txt_lex_seeds / sizeof txt_lex_seeds[0];\n")
+        # The learned English model (formulas/text/train/), when trained.
+        model = []
+        path = os.path.join(data, "en_model.tsv")
+        if os.path.exists(path):
+            for line in read_lines("en_model.tsv"):
+                key, weight = line.rsplit("\t", 1)
+                model.append((key, float(weight)))
+        f.write('\n#include "text/txt_model.h"\n\n')
+        f.write("const txt_model_seed txt_model_seeds[] = {\n")
+        for key, weight in sorted(model):
+            c = key.replace("\\", "\\\\").replace('"', '\\"').replace("?", "\\?")
+            f.write('    {"%s", %.5ff},\n' % (c, weight))
+        if not model:
+            f.write('    {"", 0.0f},\n')
+        f.write("};\n")
+        f.write("const size_t txt_model_seed_count = %d;\n" % len(model))
+        # Japanese background document frequencies (formulas/text/train/bg_ja).
+        bg, docs = [], 0
+        if os.path.exists(os.path.join(data, "ja_background.tsv")):
+            for line in read_lines("ja_background.tsv"):
+                key, df = line.rsplit("\t", 1)
+                if key == "=docs":
+                    docs = int(df)
+                else:
+                    bg.append((key, int(df)))
+        f.write("\nconst txt_model_seed txt_background_seeds[] = {\n")
+        for key, df in sorted(bg):
+            c = key.replace("\\", "\\\\").replace('"', '\\"').replace("?", "\\?")
+            f.write('    {"%s", %d.0f},\n' % (c, df))
+        if not bg:
+            f.write('    {"", 0.0f},\n')
+        f.write("};\n")
+        f.write("const size_t txt_background_seed_count = %d;\n" % len(bg))
+        f.write("const size_t txt_background_docs = %d;\n" % docs)
 
 
 if __name__ == "__main__":

@@ -328,6 +328,52 @@ test_formulas(void)
     ws_range_free(col);
 }
 
+/* Self-training of topics: "sashimi" occurs in three comments that the seed "food" puts in
+ * quality (p(quality | sashimi) = 1 >= 0.6, df 3 >= 3), so a comment that mentions sashimi
+ * and no seed joins quality; a comment sharing no such word stays without topic. */
+static void
+test_topic_expansion(void)
+{
+    const char *texts[] = {
+        "The food and the sashimi were fine.",
+        "Food ok, sashimi fresh.",
+        "The sashimi platter is the best food here.",
+        "We ordered the sashimi twice.",
+        "Parking nearby was impossible.",
+    };
+    txt_corpus *cp = NULL;
+    CHECK_OK(txt_corpus_new(texts, 5, NULL, &cp));
+    txt_topic *tp = NULL;
+    size_t nt = 0, *assign = NULL;
+    CHECK_OK(txt_corpus_topics(cp, NULL, 0, &tp, &nt, &assign));
+    if (assign) {
+        CHECK(assign[0] == 1 && assign[1] == 1 && assign[2] == 1); /* seed "food": quality */
+        CHECK(assign[3] == 1);                                      /* joined by "sashimi" */
+        CHECK(assign[4] == SIZE_MAX || assign[4] >= 6);             /* not a built-in topic */
+    }
+    mem_free(assign);
+    txt_topics_free(tp, nt);
+    txt_corpus_free(cp);
+}
+
+/* The learned English model leaves a user's own words alone: a comment that uses one is
+ * scored by the rules with the user's score (0.5 * 4 = 2 valence units -> 2 / sqrt(19)). */
+static void
+test_user_words_bypass_model(void)
+{
+    txt_lexicon *lex = NULL;
+    CHECK_OK(txt_lexicon_new(&lex));
+    CHECK_OK(txt_lexicon_set(lex, "blue", 0.5));
+    txt_sentiment_result r;
+    const char *a = "The box is blue";
+    CHECK_OK(txt_sentiment_text(&doc, a, strlen(a), lex, &r));
+    CHECK(r.user_hits == 1);
+    CHECK_NEAR(r.score, 2.0 / sqrt(4.0 + 15.0), 1e-9);
+    txt_lexicon_free(lex);
+    /* without the user's word the comment has no evidence at all */
+    CHECK(score("The box is blue").label == TXT_UNKNOWN);
+}
+
 int
 main(void)
 {
@@ -342,6 +388,8 @@ main(void)
     test_sentiment_japanese();
     test_user_lexicon();
     test_corpus();
+    test_topic_expansion();
+    test_user_words_bypass_model();
     test_formulas();
     txt_doc_clear(&doc);
     return check_summary("text");
