@@ -429,7 +429,9 @@ cmd_help(const char *name)
         report_usage(stdout);
         return EXIT_DONE;
     }
-    const ws_formula_info *f = ws_formula_find(name);
+    /* A bare job name ("forecast") means the job; "WS.FORECAST" the formula. */
+    const ws_job_info *job = ws_job_find(name);
+    const ws_formula_info *f = job ? NULL : ws_formula_find(name);
     if (f) {
         printf("%s(", f->name);
         for (size_t i = 0; i < f->arg_count; i++)
@@ -446,7 +448,6 @@ cmd_help(const char *name)
             printf("  %s\n", f->errors[i]);
         return EXIT_DONE;
     }
-    const ws_job_info *job = ws_job_find(name);
     if (job) {
         printf("%s %s BOOK [options] -o OUT.xlsx\n\n%s\n\nOptions:\n", program, job->name,
                job->summary);
@@ -459,6 +460,11 @@ cmd_help(const char *name)
                 printf(" (required)");
             putchar('\n');
         }
+        char formula[64];
+        snprintf(formula, sizeof formula, "WS.%s", job->name);
+        const ws_formula_info *same = ws_formula_find(formula);
+        if (same)
+            printf("\nThe formula of the same name: %s help %s\n", program, same->name);
         return EXIT_DONE;
     }
     fprintf(stderr, "%s: no formula or job named '%s'; see '%s functions'\n", program, name,
