@@ -97,6 +97,17 @@ with tempfile.TemporaryDirectory() as tmp:
         check(back.splitlines()[0] == "count\t9", f"spilled DESCRIBE read back: {back!r}")
         got = run("calc", "-w", str(out), "=WS.DESCRIBE(Dashboard!B4)").stdout
         check(got.splitlines()[2] == "mean\t" + mean_direct, f"mean cell {got!r}")
+        # The pre-sized array range A32:B40 holds DESCRIBE of the nested SENTIMENT over the
+        # quoted Japanese sheet: its count row says 10 comments.
+        got = run("calc", "-w", str(out), "=WS.DESCRIBE(Dashboard!B32:B32)").stdout
+        check(got.splitlines()[2] == "mean\t10", f"nested array count {got!r}")
+        nested = run("calc", "-w", str(book),
+                     "=WS.DESCRIBE(WS.SENTIMENT('顧客の声'!A2:A11))").stdout.splitlines()
+        back = run("calc", "-w", str(out), "=WS.DESCRIBE(Dashboard!B34)").stdout.splitlines()
+        check(back[2] == nested[2], f"nested mean {back[2:3]} {nested[2:3]}")
+        # The ordinary formula kept its formula text.
+        sheet1 = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode()
+        check("<f>SUM(Sales!B2:B157)</f>" in sheet1, "SUM formula kept")
     check(not [p for p in tmp.iterdir() if p.name.startswith(".out.xlsx")], "no temp left")
 
     # Writing over the input is refused, and leaves it intact.
