@@ -269,6 +269,8 @@ cmd_calc(int argc, char **argv)
     int rc = EXIT_DONE;
     if (st != WS_OK) {
         fprintf(stderr, "%s: %s\n", program, ws_last_reason());
+        if (st == WS_ERR_LIMIT)
+            limit_hint();
         rc = st == WS_ERR_SYNTAX || st == WS_ERR_LIMIT ? EXIT_USAGE : EXIT_IO;
     } else {
         for (size_t r = 0; r < ws_range_rows(result); r++) {
@@ -454,10 +456,12 @@ cmd_help(const char *name)
         for (size_t i = 0; i < job->option_count; i++) {
             const ws_job_option_info *o = &job->options[i];
             printf("  --%s %-8s %s", o->key, o->value_name, o->description);
-            if (o->fallback)
+            if (!o->fallback)
+                printf(" (required)");
+            else if (*o->fallback)
                 printf(" (default %s)", o->fallback);
             else
-                printf(" (required)");
+                printf(" (optional)");
             putchar('\n');
         }
         char formula[64];
