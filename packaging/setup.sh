@@ -17,7 +17,7 @@ packages=(
   libopenblas-dev liblapacke-dev libnlopt-dev
   libutf8proc-dev libmecab-dev mecab-ipadic-utf8
   libreoffice-calc python3-uno libreoffice-dev libreoffice-dev-common
-  python3-openpyxl
+  python3-openpyxl poppler-utils
 )
 if [ "${WS_NO_APT:-0}" != 1 ]; then
   missing=()
