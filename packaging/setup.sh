@@ -18,6 +18,7 @@ packages=(
   libutf8proc-dev libmecab-dev mecab-ipadic-utf8
   libreoffice-calc python3-uno libreoffice-dev libreoffice-dev-common
   python3-openpyxl poppler-utils
+  valgrind clang libclang-rt-14-dev
 )
 if [ "${WS_NO_APT:-0}" != 1 ]; then
   missing=()

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "core/mem.h"
 #include "expr/expr.h"
 #include "io/book.h"
+#include "io/zipxml.h"
 #include "registry.h"
 
 typedef enum book_format { FORMAT_XLSX, FORMAT_ODS, FORMAT_CSV } book_format;
@@ -150,7 +152,31 @@ ws_book_save(const ws_book *book, const char *path, const ws_save_options *optio
         return st;
     }
     close(fd);
+    /* A file-size limit (ulimit -f) raises SIGXFSZ on the write that passes it, and its
+     * default action kills the process: the host, with its unsaved work.  Block it on this
+     * thread while writing, so the write fails with EFBIG instead, and take back the one
+     * it raised (a SIGXFSZ the host had pending before is left alone). */
+    sigset_t xfsz, old, pending;
+    sigemptyset(&xfsz);
+    sigaddset(&xfsz, SIGXFSZ);
+    pthread_sigmask(SIG_BLOCK, &xfsz, &old);
+    bool was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ) == 1;
     ws_status st = xlsx_write(book, tmp, options);
+    /* libxlsxwriter does not check its writes: prove the file whole before it replaces
+     * anything. */
+    if (st == WS_OK)
+        st = zipxml_check(tmp);
+    /* A write that failed, or a part found cut short afterwards, is nearly always a full
+     * disk or a file-size limit; the reason that follows says what was seen. */
+    if (st == WS_ERR_IO || st == WS_ERR_FORMAT)
+        st = diag_prefix(WS_ERR_IO,
+                         "%s: not saved (is the disk full, or a file-size limit reached?)",
+                         path);
+    if (!was_pending && sigpending(&pending) == 0 && sigismember(&pending, SIGXFSZ) == 1) {
+        const struct timespec now = {0, 0};
+        sigtimedwait(&xfsz, NULL, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (st == WS_OK && rename(tmp, path) != 0)
         st = diag_fail(WS_ERR_IO, "%s: cannot rename the finished file into place: %s", path,
                        strerror(errno));

@@ -335,6 +335,14 @@ collect(runner *rn)
                 ws_status st = expr_parse(cell->formula, book->limits.max_formula_depth, &tree);
                 if (st == WS_ERR_NOMEM)
                     return st;
+                if (st == WS_ERR_LIMIT) {
+                    /* Too deep to tell whose it is: say so rather than count it silently
+                     * among the formulas that are not ours. */
+                    pending at = {(uint32_t)si, row->row, cell->col, NULL, 0};
+                    char where[600];
+                    cell_label(book, &at, where, sizeof where);
+                    diag_warn("%s: not evaluated, cached value kept: %s", where, diag_reason());
+                }
                 if (st || !expr_is_ours(tree)) {
                     /* Not ours (or not parseable by us): keep the cached value. */
                     expr_free(tree);

@@ -1004,11 +1004,12 @@ xlsx_write(const ws_book *book, const char *path, const ws_save_options *options
     s.formats = mem_calloc(book->format_count ? book->format_count : 1, sizeof *s.formats);
     s.patches = mem_calloc(book->sheet_count ? book->sheet_count : 1, sizeof *s.patches);
     raw = mem_alloc(strlen(path) + 8);
+    if (raw)
+        snprintf(raw, strlen(path) + 8, "%s.lxw", path); /* named before any unlink */
     if (!s.formats || !s.patches || !raw) {
         st = diag_nomem();
         goto done;
     }
-    snprintf(raw, strlen(path) + 8, "%s.lxw", path);
     if ((st = sheet_names_make(&s)))
         goto done;
     /* libxlsxwriter writes to a side file first; only books with cells it cannot express

@@ -414,6 +414,51 @@ zipxml_read(zipxml *zip, const char *entry, char **data, size_t *len)
     return WS_OK;
 }
 
+static bool
+is_xml_part(const char *name)
+{
+    size_t n = strlen(name);
+    return (n >= 4 && strcasecmp(name + n - 4, ".xml") == 0) ||
+           (n >= 5 && strcasecmp(name + n - 5, ".rels") == 0);
+}
+
+ws_status
+zipxml_check(const char *path)
+{
+    ws_limits limits;
+    ws_limits_default(&limits);
+    limits.max_entry_bytes = UINT64_MAX;
+    limits.max_total_bytes = UINT64_MAX;
+    limits.min_inflate_ratio = 0.0;
+    limits.max_zip_entries = UINT32_MAX;
+    zipxml *zip = NULL;
+    char *chunk = NULL;
+    ws_status st = zipxml_open(path, &limits, &zip);
+    if (!st && !(chunk = mem_alloc(65536)))
+        st = diag_nomem();
+    for (size_t i = 0; zip && !st && i < zip->entry_count; i++) {
+        const char *name = zip->entries[i].name;
+        if (is_xml_part(name)) {
+            st = zipxml_parse(zip, name, NULL, NULL, NULL, NULL);
+            continue;
+        }
+        zipxml_stream s;
+        if ((st = stream_open(zip, name, &s)))
+            break;
+        unsigned got = 1;
+        while (!st && got)
+            st = stream_read(&s, chunk, 65536, &got);
+        ws_status cst = stream_close(&s, !st);
+        if (!st)
+            st = cst;
+    }
+    mem_free(chunk);
+    zipxml_close(zip);
+    if (st && st != WS_ERR_NOMEM)
+        st = diag_prefix(WS_ERR_IO, "the file written is damaged");
+    return st;
+}
+
 const char *
 zipxml_attr(const char **attrs, const char *name)
 {

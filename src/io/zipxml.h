@@ -59,6 +59,14 @@ void zipxml_stop(zipxml *zip, ws_status status);
  * size and ratio limits apply. */
 ws_status zipxml_read(zipxml *zip, const char *entry, char **data, size_t *len);
 
+/* Check a zip this library has just written, before it is put in place: every entry
+ * inflates to its end with a matching CRC, and every .xml and .rels part is well-formed
+ * XML.  libxlsxwriter does not check its writes to its own temporary files, so a disk
+ * that fills up (or a file-size limit) would otherwise give a zip that opens but holds
+ * parts cut short.  No size or ratio limits apply (the file is ours).  WS_ERR_IO with the
+ * entry and what is wrong. */
+ws_status zipxml_check(const char *path);
+
 /* The value of attribute `name` in an expat attribute list, or NULL. */
 const char *zipxml_attr(const char **attrs, const char *name);
 
