@@ -243,17 +243,33 @@ fc_finish(fc_work *w, double scale, fc_result *out)
     double k = (double)w->nparts;
     double cal = w->calib;
     for (size_t i = 0; i < h; i++) {
-        double a = 0.0, lo = 0.0, hi = 0.0;
-        for (size_t j = 0; j < w->nparts; j++) {
+        double a = 0.0;
+        for (size_t j = 0; j < w->nparts; j++)
             a += w->parts[j].mean[i];
-            if (lower) {
-                lo += w->parts[j].lower[i];
-                hi += w->parts[j].upper[i];
-            }
-        }
         mean[i] = a / k * scale;
         if (lower) {
-            double c = a / k, half_lo = c - lo / k, half_hi = hi / k - c;
+            /* A simulated multiplicative model near the edge of its parameter space can
+             * give absurd bounds (1e291 seen on M4 hourly); a part whose interval is not
+             * finite or is over ten times the median part's width is a failed interval,
+             * not a wide one, and is left out of the average.  Calibrated cases never come
+             * near that ratio, so they are unchanged. */
+            double widths[FC_COMPONENTS_MAX], sorted[FC_COMPONENTS_MAX];
+            size_t nw = 0;
+            for (size_t j = 0; j < w->nparts && j < FC_COMPONENTS_MAX; j++) {
+                double wd = w->parts[j].upper[i] - w->parts[j].lower[i];
+                widths[j] = isfinite(wd) ? wd : INFINITY;
+                sorted[nw++] = widths[j];
+            }
+            double med = fc_select_kth(sorted, nw, (nw - 1) / 2);
+            double lo = 0.0, hi = 0.0, kept = 0.0;
+            for (size_t j = 0; j < nw; j++) {
+                if (!(widths[j] <= 10.0 * med) && nw > 1)
+                    continue;
+                lo += w->parts[j].lower[i];
+                hi += w->parts[j].upper[i];
+                kept += 1.0;
+            }
+            double c = a / k, half_lo = c - lo / kept, half_hi = hi / kept - c;
             lower[i] = (c - cal * half_lo) * scale;
             upper[i] = (c + cal * half_hi) * scale;
         }
