@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/dates.h"
 #include "core/diag.h"
 #include "core/mem.h"
 #include "expr/expr.h"
@@ -107,135 +108,6 @@ job_run_all(job_pool *pool, ws_progress_fn progress, void *user)
     return WS_OK;
 }
 
-/* ----- dates ----- */
-
-/* Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms). */
-static long
-job_days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void
-job_civil_from_days(long z, long *y, long *m, long *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-/* Spreadsheet serial (1900 system, days since 1899-12-30 past February 1900) to days
- * since 1970. */
-static long
-job_serial_to_days(double serial, bool date1904)
-{
-    return (long)floor(serial) + (date1904 ? 1462 : 0) - 25569;
-}
-
-static double
-job_days_to_serial(long days, bool date1904)
-{
-    return (double)(days + 25569 - (date1904 ? 1462 : 0));
-}
-
-static int
-job_month_days(long y, long m)
-{
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-typedef enum job_step { STEP_DAYS, STEP_MONTHS } job_step;
-
-/* The step between dates: days (day, week, or any fixed count) or months (month, quarter,
- * year), from the median gap. */
-static void
-job_detect_step(const double *dates, size_t n, job_step *kind, long *count)
-{
-    double gaps[512];
-    size_t k = 0;
-    for (size_t i = 1; i < n && k < sizeof gaps / sizeof gaps[0]; i++)
-        if (isfinite(dates[i]) && isfinite(dates[i - 1]))
-            gaps[k++] = dates[i] - dates[i - 1];
-    *kind = STEP_DAYS;
-    *count = 1;
-    if (k == 0)
-        return;
-    for (size_t i = 1; i < k; i++)
-        for (size_t j = i; j > 0 && gaps[j] < gaps[j - 1]; j--) {
-            double t = gaps[j];
-            gaps[j] = gaps[j - 1];
-            gaps[j - 1] = t;
-        }
-    double g = gaps[k / 2];
-    if (g >= 27.5 && g <= 31.5) {
-        *kind = STEP_MONTHS;
-        *count = 1;
-    } else if (g >= 88.5 && g <= 92.5) {
-        *kind = STEP_MONTHS;
-        *count = 3;
-    } else if (g >= 180.5 && g <= 184.5) {
-        *kind = STEP_MONTHS;
-        *count = 6;
-    } else if (g >= 364.5 && g <= 366.5) {
-        *kind = STEP_MONTHS;
-        *count = 12;
-    } else {
-        *kind = STEP_DAYS;
-        *count = g >= 1.0 ? (long)floor(g + 0.5) : 1;
-    }
-}
-
-static double
-job_next_date(double last, job_step kind, long count, size_t k, bool date1904)
-{
-    if (kind == STEP_DAYS)
-        return last + (double)(count * (long)k);
-    long y, m, d;
-    job_civil_from_days(job_serial_to_days(last, date1904), &y, &m, &d);
-    bool month_end = d == job_month_days(y, m);
-    long total = y * 12 + (m - 1) + count * (long)k;
-    long ny = total / 12, nm = total % 12 + 1;
-    int md = job_month_days(ny, nm);
-    long nd = month_end || d > md ? md : d;
-    return job_days_to_serial(job_days_from_civil(ny, nm, nd), date1904);
-}
-
-/* An ISO date written as text ("2024-03-01", "2024/03/01", "2024-03"), as CSV files
- * hold them, to a serial number. */
-static bool
-job_parse_date(const char *text, bool date1904, double *out)
-{
-    int y = 0, m = 0, d = 1, used = 0;
-    char sep = 0;
-    if (sscanf(text, "%4d%c%2d%n", &y, &sep, &m, &used) != 3 || (sep != '-' && sep != '/'))
-        return false;
-    if (text[used] == sep) {
-        int more = 0;
-        if (sscanf(text + used + 1, "%2d%n", &d, &more) != 1)
-            return false;
-        used += 1 + more;
-    }
-    while (text[used] == ' ')
-        used++;
-    if (text[used] || m < 1 || m > 12 || d < 1 || d > job_month_days(y, m) || y < 1900)
-        return false;
-    *out = job_days_to_serial(job_days_from_civil(y, m, d), date1904);
-    return true;
-}
-
 /* ----- reading ----- */
 
 static ws_status
@@ -312,10 +184,9 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
         return st;
     if (have_dates && (st = book_format_intern(book, "yyyy-mm-dd", 10, &datefmt)))
         return st;
-    job_step kind = STEP_DAYS;
-    long step = 1;
+    date_step step = {false, 1};
     if (have_dates)
-        job_detect_step(dates, series[0].n, &kind, &step);
+        step = date_detect_step(dates, series[0].n);
     static const char *const head[] = {"Series", "Period", "Actual", "Forecast", "Lower",
                                        "Upper"};
     for (uint32_t c = 0; c < 6; c++)
@@ -345,15 +216,15 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
                 for (size_t t = s->last; t-- > 0;)
                     if (isfinite(dates[t])) {
                         /* The date of the series' last row, stepping over trailing blanks. */
-                        lastdate = job_next_date(dates[t], kind, step, s->last - 1 - t,
-                                                 book->date1904);
+                        lastdate = date_add_steps(dates[t], step, (long)(s->last - 1 - t),
+                                                  book->date1904);
                         break;
                     }
             for (size_t k = 0; k < s->res.horizon; k++, row++) {
                 if ((st = book_set_text(book, fs, row, 0, s->name)))
                     return st;
                 double period = have_dates && isfinite(lastdate)
-                                    ? job_next_date(lastdate, kind, step, k + 1, book->date1904)
+                                    ? date_add_steps(lastdate, step, (long)k + 1, book->date1904)
                                     : (double)(s->last + k + 1);
                 if ((st = book_set_number(book, fs, row, 1, period, have_dates ? datefmt : 0)) ||
                     (st = book_set_number(book, fs, row, 3, s->res.mean[k], 0)))
@@ -467,7 +338,7 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
             else if (v->type == WS_TYPE_EMPTY)
                 dates[i] = NAN;
             else if (v->type == WS_TYPE_TEXT &&
-                     job_parse_date(v->as.text, book->date1904, &dates[i]))
+                     date_parse_iso(v->as.text, book->date1904, &dates[i]))
                 text_dates = true;
             else {
                 char cell[16];

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dates.h"
 #include "core/diag.h"
 #include "core/mem.h"
 #include "core/value.h"
@@ -216,145 +217,37 @@ rs_pct(double share, bool sign, char *out, size_t cap)
 
 /* ----- dates ----- */
 
-static long
-rs_days_from_civil(long y, long m, long d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void
-rs_civil_from_days(long z, long *y, long *m, long *d)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
+/* The unit a date step is named by in the headline ("next week", "next month"). */
 static int
-rs_month_days(long y, long m)
+rs_unit(date_step s)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* Serial numbers of the 1900 date system (or 1904) <-> days since 1970-01-01. */
-static long
-rs_serial_days(double serial, bool d1904)
-{
-    return (long)floor(serial) + (d1904 ? 1462 : 0) - 25569;
-}
-
-static double
-rs_days_serial(long days, bool d1904)
-{
-    return (double)(days + 25569 - (d1904 ? 1462 : 0));
-}
-
-typedef struct rs_step {
-    bool months; /* else days */
-    long count;
-    int unit;    /* RS_DAY .. RS_PERIOD */
-} rs_step;
-
-static int
-rs_cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The step between dates from the median gap, as the forecast job reads it. */
-static rs_step
-rs_detect_step(const double *dates, size_t n)
-{
-    double gaps[256];
-    size_t k = 0;
-    for (size_t i = n; i-- > 1 && k < sizeof gaps / sizeof gaps[0];)
-        if (isfinite(dates[i]) && isfinite(dates[i - 1]))
-            gaps[k++] = dates[i] - dates[i - 1];
-    rs_step s = {false, 1, RS_PERIOD};
-    if (k == 0)
-        return s;
-    qsort(gaps, k, sizeof gaps[0], rs_cmp_double);
-    double g = gaps[k / 2];
-    if (g >= 27.5 && g <= 31.5)
-        s = (rs_step){true, 1, RS_MONTH};
-    else if (g >= 88.5 && g <= 92.5)
-        s = (rs_step){true, 3, RS_QUARTER};
-    else if (g >= 180.5 && g <= 184.5)
-        s = (rs_step){true, 6, RS_PERIOD};
-    else if (g >= 364.5 && g <= 366.5)
-        s = (rs_step){true, 12, RS_YEAR};
-    else {
-        s.count = g >= 1.0 ? (long)floor(g + 0.5) : 1;
-        s.unit = s.count == 1 ? RS_DAY : s.count == 7 ? RS_WEEK : RS_PERIOD;
-    }
-    return s;
-}
-
-static double
-rs_add_steps(double serial, rs_step s, long k, bool d1904)
-{
-    if (!s.months)
-        return serial + (double)(s.count * k);
-    long y, m, d;
-    rs_civil_from_days(rs_serial_days(serial, d1904), &y, &m, &d);
-    bool month_end = d == rs_month_days(y, m);
-    long total = y * 12 + (m - 1) + s.count * k;
-    long ny = total / 12, nm = total % 12 + 1;
-    int md = rs_month_days(ny, nm);
-    long nd = month_end || d > md ? md : d;
-    return rs_days_serial(rs_days_from_civil(ny, nm, nd), d1904);
+    if (s.months)
+        return s.count == 1 ? RS_MONTH : s.count == 3 ? RS_QUARTER : s.count == 12 ? RS_YEAR
+                                                                                    : RS_PERIOD;
+    return s.count == 1 ? RS_DAY : s.count == 7 ? RS_WEEK : RS_PERIOD;
 }
 
 /* A year before `serial`: the same weekday 52 weeks earlier for weekly or daily data (so a
  * Monday compares with a Monday), the same calendar day otherwise. */
 static double
-rs_year_before(double serial, rs_step s, bool d1904)
+rs_year_before(double serial, date_step s, bool d1904)
 {
     if (!s.months && s.count > 0 && 7 % s.count == 0)
         return serial - 364;
     if (!s.months)
         return serial - 365;
-    rs_step year = {true, 12, RS_YEAR};
-    return rs_add_steps(serial, year, -1, d1904);
+    return date_add_steps(serial, (date_step){true, 12}, -1, d1904);
 }
 
 static void
 rs_date_text(double serial, bool d1904, report_lang lang, char *out, size_t cap)
 {
     long y, m, d;
-    rs_civil_from_days(rs_serial_days(serial, d1904), &y, &m, &d);
+    date_civil_from_days(date_serial_to_days(serial, d1904), &y, &m, &d);
     if (lang == REPORT_JA)
         snprintf(out, cap, "%ld年%ld月%ld日", y, m, d);
     else
         snprintf(out, cap, "%04ld-%02ld-%02ld", y, m, d);
-}
-
-/* "2024-03-01" or "2024/03/01" as CSV files hold dates. */
-static bool
-rs_parse_date(const char *text, bool d1904, double *out)
-{
-    int y = 0, m = 0, d = 0, used = 0;
-    char s1 = 0, s2 = 0;
-    if (sscanf(text, "%4d%c%2d%c%2d%n", &y, &s1, &m, &s2, &d, &used) != 5 || s1 != s2 ||
-        (s1 != '-' && s1 != '/') || text[used] || m < 1 || m > 12 || d < 1 ||
-        d > rs_month_days(y, m) || y < 1900)
-        return false;
-    *out = rs_days_serial(rs_days_from_civil(y, m, d), d1904);
-    return true;
 }
 
 /* ----- inputs ----- */
@@ -484,7 +377,7 @@ typedef struct rs_forecast {
     ws_range *pi;         /* horizon×3 */
     double *y, *dates;    /* n values (NaN blank), dates or NULL */
     size_t n, last;       /* last: one past the last number */
-    rs_step step;
+    date_step step;
     double next_date;     /* NaN without dates */
     double level;
     uint32_t section_row; /* where its chart goes */
@@ -550,12 +443,12 @@ rs_forecast_compute(const ws_book *book, const report_job *job, size_t dflt, rs_
                 if (t == WS_TYPE_NUMBER)
                     f->dates[i] = ws_range_number_at(dr, rr, cc);
                 else if (t == WS_TYPE_TEXT)
-                    rs_parse_date(ws_range_text_at(dr, rr, cc), book->date1904, &f->dates[i]);
+                    date_parse_iso(ws_range_text_at(dr, rr, cc), book->date1904, &f->dates[i]);
             }
-            f->step = rs_detect_step(f->dates, f->last);
+            f->step = date_detect_step(f->dates, f->last);
             for (size_t t = f->last; t-- > 0;)
                 if (isfinite(f->dates[t])) {
-                    f->next_date = rs_add_steps(f->dates[t], f->step, (long)(f->last - t),
+                    f->next_date = date_add_steps(f->dates[t], f->step, (long)(f->last - t),
                                                 book->date1904);
                     break;
                 }
@@ -566,7 +459,7 @@ rs_forecast_compute(const ws_book *book, const report_job *job, size_t dflt, rs_
         }
     }
     if (!f->dates)
-        f->step = (rs_step){false, 1, RS_PERIOD};
+        f->step = (date_step){false, 1};
     double horizon = atof(report_job_option(job, "horizon"));
     f->level = atof(report_job_option(job, "level"));
     const char *season = report_job_option(job, "seasonality");
@@ -658,7 +551,8 @@ rs_forecast_section(rs_ctx *c, const report_job *job, size_t dflt, rs_forecast *
     uint32_t r = c->row;
     f->section_row = r;
     rs_text(c, r, 0, title);
-    int unit = f->step.unit;
+    /* Without dates the next row is just "the next period". */
+    int unit = isfinite(f->next_date) ? rs_unit(f->step) : RS_PERIOD;
     if (isfinite(f->next_date))
         rs_date_text(f->next_date, d1904, c->lang, date, sizeof date);
     else
@@ -735,7 +629,8 @@ rs_forecast_chart(rs_ctx *c, rs_forecast *f)
     rs_num(c, row - 1, 2, f->y[f->last - 1], vf);
     for (size_t k = 0; k < h; k++, row++) {
         if (isfinite(f->next_date))
-            rs_num(c, row, 0, rs_add_steps(f->next_date, f->step, (long)k, d1904), c->fmt_date);
+            rs_num(c, row, 0, date_add_steps(f->next_date, f->step, (long)k, d1904),
+                   c->fmt_date);
         else
             rs_num(c, row, 0, (double)(f->last + k + 1), 0);
         rs_num(c, row, 2, ws_range_number_at(f->pi, k, 0), vf);

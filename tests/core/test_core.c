@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "core/arena.h"
+#include "core/dates.h"
 #include "core/diag.h"
 #include "core/mem.h"
 #include "core/value.h"
@@ -172,9 +173,38 @@ test_rng(void)
     CHECK_NEAR(g / 100000, 2.5, 0.03);
 }
 
+static void
+test_dates(void)
+{
+    /* 2024-01-31 is serial 45322 (1900 system), checked against LibreOffice's DATE(). */
+    double jan31 = 0;
+    CHECK(date_parse_iso("2024-01-31", false, &jan31) && jan31 == 45322);
+    CHECK(date_parse_iso("2024/01/31", true, &jan31) && jan31 == 45322 - 1462);
+    double mar = 0;
+    CHECK(date_parse_iso("2024-03 ", false, &mar) && mar == 45352); /* 2024-03-01 */
+    CHECK(!date_parse_iso("2023-02-29", false, &mar));
+    CHECK(!date_parse_iso("31/01/2024", false, &mar));
+    /* A month end stays a month end: Jan 31 -> Feb 29 (leap) -> Mar 31. */
+    date_step month = {true, 1};
+    CHECK(date_add_steps(45322, month, 1, false) == 45351);
+    CHECK(date_add_steps(45322, month, 2, false) == 45382);
+    CHECK(date_add_steps(45382, (date_step){true, 12}, -1, false) == 45382 - 366);
+    long y, m, d;
+    date_civil_from_days(date_serial_to_days(45351, false), &y, &m, &d);
+    CHECK(y == 2024 && m == 2 && d == 29);
+    /* Steps from the median gap: weekly with one missing week is still weekly. */
+    double weekly[] = {45292, 45299, 45306, 45320, 45327, 45334};
+    date_step w = date_detect_step(weekly, 6);
+    CHECK(!w.months && w.count == 7);
+    double quarterly[] = {45292, 45383, 45474, 45566};
+    date_step q = date_detect_step(quarterly, 4);
+    CHECK(q.months && q.count == 3);
+}
+
 int
 main(void)
 {
+    test_dates();
     test_ranges();
     test_status_mapping();
     test_arena();
