@@ -45,7 +45,10 @@ case "$action" in
     out=${OUT:-marketing-out.xlsx}
     # --values: results as plain values, readable in any spreadsheet without the add-in.
     "$build/plugin/cli/worldsheet" run examples/marketing.xlsx -o "$out" --values
-    echo "wrote $out (open its Dashboard sheet in any spreadsheet), or try:" >&2
+    # The report the example's 'worldsheet' sheet describes: forecast, plan, comments.
+    "$build/plugin/cli/worldsheet" report examples/marketing.xlsx -o marketing-report.xlsx
+    echo "wrote $out (its Dashboard sheet holds the formulas' results) and" >&2
+    echo "marketing-report.xlsx (a Report sheet, then one sheet per job); also try:" >&2
     echo "  $build/plugin/cli/worldsheet calc -w examples/marketing.xlsx '=WS.DESCRIBE(Sales!B2:B157)'" >&2
     ;;
   test)
