@@ -151,6 +151,12 @@ typedef struct txt_topic_def {
     const char *seeds; /* comma-separated seed words (phrases allowed) */
 } txt_topic_def;
 
+/* User topics from a two-column range (name, comma-separated seeds), a first row naming
+ * the columns skipped; names and seeds are borrowed from the range.  Free *out with
+ * mem_free.  Reasons start "topics: ". */
+typedef struct ws_range ws_range;
+ws_status txt_topics_from_range(const ws_range *r, txt_topic_def **out, size_t *count);
+
 typedef struct txt_keyword {
     char *text;      /* display form */
     size_t comments; /* comments mentioning it */

@@ -113,41 +113,13 @@ read_lexicon(const ws_range *r, txt_lexicon **out)
     return WS_OK;
 }
 
-/* User topics: names and seeds point into the range (borrowed). */
+/* User topics (optional argument): names and seeds borrowed from the range. */
 static ws_status
 read_topics(const ws_range *r, txt_topic_def **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
-    if (!r)
-        return WS_OK;
-    if (r->cols != 2)
-        return diag_fail(WS_ERR_VALUE, "topics: needs two columns (name, comma-separated "
-                                       "seed words), not %zu", r->cols);
-    txt_topic_def *d = mem_calloc(r->rows ? r->rows : 1, sizeof *d);
-    if (!d)
-        return diag_nomem();
-    size_t n = 0;
-    for (size_t i = 0; i < r->rows; i++) {
-        const ws_value *a = range_get(r, i, 0), *b = range_get(r, i, 1);
-        if (a->type == WS_TYPE_EMPTY && b->type == WS_TYPE_EMPTY)
-            continue;
-        if (a->type != WS_TYPE_TEXT || b->type != WS_TYPE_TEXT || !a->as.text[0]) {
-            mem_free(d);
-            return diag_fail(WS_ERR_VALUE, "topics: row %zu: a name and its seed words (text) "
-                                           "are needed", i + 1);
-        }
-        d[n].name = a->as.text;
-        d[n].seeds = b->as.text;
-        n++;
-    }
-    if (n == 0) {
-        mem_free(d);
-        return diag_fail(WS_ERR_VALUE, "topics: the range defines no topic");
-    }
-    *out = d;
-    *count = n;
-    return WS_OK;
+    return r ? txt_topics_from_range(r, out, count) : WS_OK;
 }
 
 static ws_status

@@ -11,9 +11,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/diag.h"
 #include "core/mem.h"
+#include "core/value.h"
 #include "text/text.h"
 #include "text/txt_lex.h"
 #include "text/txt_model.h"
@@ -1163,4 +1165,49 @@ fail:
     mem_free(assign);
     txt_topics_free(tp, tp ? cap : 0);
     return st;
+}
+
+/* A first cell that names the column ("Topic", "テーマ") is a header, not a topic. */
+static bool
+is_topic_header(const char *s)
+{
+    static const char *const names[] = {"topic", "topics", "name", "トピック", "テーマ"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcasecmp(s, names[i]) == 0)
+            return true;
+    return false;
+}
+
+ws_status
+txt_topics_from_range(const ws_range *r, txt_topic_def **out, size_t *count)
+{
+    if (r->cols != 2)
+        return diag_fail(WS_ERR_VALUE, "topics: needs two columns (name, comma-separated "
+                                       "seed words), not %zu", r->cols);
+    txt_topic_def *d = mem_calloc(r->rows ? r->rows : 1, sizeof *d);
+    if (!d)
+        return diag_nomem();
+    size_t n = 0;
+    for (size_t i = 0; i < r->rows; i++) {
+        const ws_value *a = range_get(r, i, 0), *b = range_get(r, i, 1);
+        if (a->type == WS_TYPE_EMPTY && b->type == WS_TYPE_EMPTY)
+            continue;
+        if (i == 0 && a->type == WS_TYPE_TEXT && is_topic_header(a->as.text))
+            continue;
+        if (a->type != WS_TYPE_TEXT || b->type != WS_TYPE_TEXT || !a->as.text[0]) {
+            mem_free(d);
+            return diag_fail(WS_ERR_VALUE, "topics: row %zu: a name and its seed words (text) "
+                                           "are needed", i + 1);
+        }
+        d[n].name = a->as.text;
+        d[n].seeds = b->as.text;
+        n++;
+    }
+    if (n == 0) {
+        mem_free(d);
+        return diag_fail(WS_ERR_VALUE, "topics: the range defines no topic");
+    }
+    *out = d;
+    *count = n;
+    return WS_OK;
 }

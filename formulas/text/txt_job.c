@@ -19,7 +19,6 @@
 
 #include "core/diag.h"
 #include "core/mem.h"
-#include "expr/expr.h"
 #include "io/book.h"
 #include "io/chart.h"
 #include "registry.h"
@@ -134,41 +133,6 @@ sj_report(ws_progress_fn progress, void *user, size_t done, size_t total)
     return !progress || progress(user, done, total);
 }
 
-static ws_status
-sj_read_ref(ws_book *book, book_sheet *dflt, const char *text, const char *what,
-            book_area *area_out, ws_range **out)
-{
-    expr_ref ref;
-    memset(&ref, 0, sizeof ref);
-    ws_status st = expr_parse_ref(text, &ref);
-    if (st)
-        return diag_prefix(st, "summarize: --%s", what);
-    book_sheet *sheet = dflt;
-    if (ref.sheet && !(sheet = book_find_sheet(book, ref.sheet, strlen(ref.sheet)))) {
-        st = diag_fail(WS_ERR_REF, "summarize: --%s: no sheet named '%s'", what, ref.sheet);
-        goto done;
-    }
-    book_area area = {ref.row0, ref.col0, ref.row1, ref.col1};
-    /* A whole column ends at the sheet's last used row, a whole row at its last column. */
-    if (area.row1 == EXPR_ROW_MAX)
-        area.row1 = sheet->row_count ? sheet->max_row : area.row0;
-    if (area.col1 == EXPR_COL_MAX)
-        area.col1 = sheet->row_count ? sheet->max_col : area.col0;
-    if (area.row1 < area.row0 || area.col1 < area.col0) {
-        st = diag_fail(WS_ERR_NA, "summarize: --%s: '%s' is empty", what, text);
-        goto done;
-    }
-    if ((uint64_t)(area.row1 - area.row0 + 1) * (area.col1 - area.col0 + 1) > 16u * 1048576u) {
-        st = diag_fail(WS_ERR_LIMIT, "summarize: --%s: '%s' is too large", what, text);
-        goto done;
-    }
-    *area_out = area;
-    st = book_read_area(sheet, area, out);
-done:
-    expr_ref_clear(&ref);
-    return st;
-}
-
 static bool
 sj_looks_like_header(const char *s, txt_doc *doc)
 {
@@ -244,51 +208,6 @@ sj_collect(const ws_range *r, book_area area, sj_input *in)
 done:
     txt_doc_clear(&doc);
     return st;
-}
-
-static bool
-sj_is_topic_header(const char *s)
-{
-    static const char *const names[] = {"topic", "topics", "name", "トピック", "テーマ"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcasecmp(s, names[i]) == 0)
-            return true;
-    return false;
-}
-
-/* The user topic table: names and seeds borrowed from the range. */
-static ws_status
-sj_read_topics(const ws_range *r, txt_topic_def **out, size_t *count)
-{
-    if (r->cols != 2)
-        return diag_fail(WS_ERR_VALUE, "summarize: --topics: needs two columns (name, "
-                                       "comma-separated seed words), not %zu", r->cols);
-    txt_topic_def *d = mem_calloc(r->rows ? r->rows : 1, sizeof *d);
-    if (!d)
-        return diag_nomem();
-    size_t n = 0;
-    for (size_t i = 0; i < r->rows; i++) {
-        const ws_value *a = range_get(r, i, 0), *b = range_get(r, i, 1);
-        if (a->type == WS_TYPE_EMPTY && b->type == WS_TYPE_EMPTY)
-            continue;
-        if (i == 0 && a->type == WS_TYPE_TEXT && sj_is_topic_header(a->as.text))
-            continue;
-        if (a->type != WS_TYPE_TEXT || b->type != WS_TYPE_TEXT || !a->as.text[0]) {
-            mem_free(d);
-            return diag_fail(WS_ERR_VALUE, "summarize: --topics: row %zu: a name and its "
-                                           "seed words (text) are needed", i + 1);
-        }
-        d[n].name = a->as.text;
-        d[n].seeds = b->as.text;
-        n++;
-    }
-    if (n == 0) {
-        mem_free(d);
-        return diag_fail(WS_ERR_VALUE, "summarize: --topics: the range defines no topic");
-    }
-    *out = d;
-    *count = n;
-    return WS_OK;
 }
 
 static ws_status
@@ -581,7 +500,7 @@ summarize_job_impl(ws_book *book, size_t sheet_index, const job_options *options
     txt_corpus *cp = NULL;
     sj_result res;
     memset(&res, 0, sizeof res);
-    book_area area, tarea;
+    book_area area;
     book_sheet *sheet = &book->sheets[sheet_index];
     ws_status st = sj_parse_options(options, &nsum, &lang);
     if (st)
@@ -589,13 +508,18 @@ summarize_job_impl(ws_book *book, size_t sheet_index, const job_options *options
     const char *sname = job_option(options, "sheet");
     if (sname && *sname && !(sheet = book_find_sheet(book, sname, strlen(sname))))
         return diag_fail(WS_ERR_REF, "summarize: --sheet: no sheet named '%s'", sname);
-    if ((st = sj_read_ref(book, sheet, job_option(options, "range"), "range", &area, &range)))
+    if ((st = job_read_ref(book, sheet, "summarize", "range", job_option(options, "range"),
+                           &area, &range)))
         goto done;
     const char *tref = job_option(options, "topics");
     if (tref && *tref) {
-        if ((st = sj_read_ref(book, sheet, tref, "topics", &tarea, &trange)) ||
-            (st = sj_read_topics(trange, &defs, &ndefs)))
+        if ((st = job_read_ref(book, sheet, "summarize", "topics", tref, NULL, &trange)))
             goto done;
+        if ((st = txt_topics_from_range(trange, &defs, &ndefs))) {
+            if (st != WS_ERR_NOMEM)
+                diag_prefix(st, "summarize");
+            goto done;
+        }
     }
     if ((st = sj_collect(range, area, &in)))
         goto done;
