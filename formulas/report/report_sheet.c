@@ -16,6 +16,7 @@
 #include "core/mem.h"
 #include "core/value.h"
 #include "io/chart.h"
+#include "registry.h"
 #include "report/report.h"
 
 #define RS_COL_CHART 4u        /* charts start in column E */
@@ -972,13 +973,8 @@ report_write_sheet(ws_book *book, const report_done *done, size_t count, size_t 
     memset(&f, 0, sizeof f);
     book_sheet *s = NULL;
     ws_status st;
-    char name[64];
-    snprintf(name, sizeof name, "%s", c.l->sheet);
-    for (int k = 2; book_find_sheet(book, name, strlen(name)); k++)
-        snprintf(name, sizeof name, "%s %d", c.l->sheet, k);
-    if ((st = book_add_sheet(book, name, strlen(name), &s)))
+    if ((st = book_add_unique_sheet(book, c.l->sheet, &s)))
         return st;
-    s->added = true;
     c.sheet = (size_t)(s - book->sheets);
     if ((st = book_format_intern(book, "#,##0", 5, &c.fmt_int)) ||
         (st = book_format_intern(book, "#,##0.00", 8, &c.fmt_dec)) ||

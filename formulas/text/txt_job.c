@@ -263,19 +263,6 @@ sj_header(sj_writer *wr, uint32_t row, const char *const *names, size_t count)
     return st;
 }
 
-static ws_status
-sj_new_sheet(ws_book *book, book_sheet **out)
-{
-    char name[32];
-    snprintf(name, sizeof name, "Summary");
-    for (int k = 2; book_find_sheet(book, name, strlen(name)); k++)
-        snprintf(name, sizeof name, "Summary %d", k);
-    ws_status st = book_add_sheet(book, name, strlen(name), out);
-    if (!st)
-        (*out)->added = true;
-    return st;
-}
-
 typedef struct sj_result {
     const sj_input *in;
     const txt_corpus *cp;
@@ -427,7 +414,8 @@ sj_write(ws_book *book, const sj_words *w, const sj_result *res)
     ws_status st;
     if ((st = book_format_intern(book, "0%", 2, &wr.pct)) ||
         (st = book_format_intern(book, "0.00", 4, &wr.score)) ||
-        (st = book_format_intern(book, "0", 1, &wr.whole)) || (st = sj_new_sheet(book, &wr.sheet)))
+        (st = book_format_intern(book, "0", 1, &wr.whole)) ||
+        (st = book_add_unique_sheet(book, "Summary", &wr.sheet)))
         return st;
     uint32_t row = 0;
     size_t charts = 0;
