@@ -302,6 +302,32 @@ job_option(const job_options *options, const char *key)
 }
 
 ws_status
+job_lang_option(const job_options *options, const char *job, job_lang *out)
+{
+    const char *l = job_option(options, "lang");
+    *out = !l || !*l ? JOB_LANG_AUTO : strcasecmp(l, "en") == 0 ? JOB_LANG_EN
+                     : strcasecmp(l, "ja") == 0                ? JOB_LANG_JA
+                                                           : JOB_LANG_AUTO;
+    if (*out == JOB_LANG_AUTO && l && *l)
+        return diag_fail(WS_ERR_VALUE, "%s: --lang: '%s' is not en or ja", job, l);
+    return WS_OK;
+}
+
+bool
+job_text_is_japanese(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; p && *p; p++) {
+        /* Kana (U+3040..U+30FF) and CJK ideographs (U+4E00..U+9FFF) are 3-byte sequences. */
+        if ((p[0] & 0xF0) != 0xE0 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+            continue;
+        unsigned cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+        if ((cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x4E00 && cp <= 0x9FFF))
+            return true;
+    }
+    return false;
+}
+
+ws_status
 ws_book_job(ws_book *book, size_t sheet, const char *job, const ws_job_option *options,
             size_t option_count, ws_progress_fn progress, void *user)
 {

@@ -95,6 +95,14 @@ typedef struct job_options {
 /* The value given for `key`, else the option's default, else NULL. */
 const char *job_option(const job_options *options, const char *key);
 
+/* The --lang option of a job whose sheets carry labels: "en", "ja", or empty / absent for
+ * JOB_LANG_AUTO, which the job settles from its data (job_text_is_japanese on the names). */
+typedef enum job_lang { JOB_LANG_AUTO = 0, JOB_LANG_EN, JOB_LANG_JA } job_lang;
+ws_status job_lang_option(const job_options *options, const char *job, job_lang *out);
+
+/* True when the UTF-8 text holds kana or CJK ideographs. */
+bool job_text_is_japanese(const char *text);
+
 typedef ws_status (*job_impl)(ws_book *book, size_t sheet, const job_options *options,
                               ws_progress_fn progress, void *user);
 

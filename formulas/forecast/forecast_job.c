@@ -1,6 +1,7 @@
 /* The forecast job: forecast every column of a range, on all cores, and add a "Forecast"
  * sheet (history and forecasts, one block of rows per series, with a chart per series for
- * the first 20), and a "Forecast Models" sheet. */
+ * the first 20), and a "Forecast Models" sheet.  Labels are English or Japanese (--lang; by
+ * default Japanese when a series name is). */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -30,6 +31,30 @@ typedef struct job_series {
     ws_status status;
     char reason[DIAG_REASON_MAX];
 } job_series;
+
+/* The sheets' words in one language. */
+typedef struct job_words {
+    const char *sheet, *models_sheet, *unnamed, *error;
+    const char *head[6], *models_head[5];
+} job_words;
+
+static const job_words job_en = {
+    .sheet = "Forecast",
+    .models_sheet = "Forecast Models",
+    .unnamed = "Series %zu",
+    .error = "error: %s",
+    .head = {"Series", "Period", "Actual", "Forecast", "Lower", "Upper"},
+    .models_head = {"Series", "Model", "Period", "AICc", "In-sample MASE"},
+};
+
+static const job_words job_ja = {
+    .sheet = "予測",
+    .models_sheet = "予測モデル",
+    .unnamed = "系列 %zu",
+    .error = "エラー: %s",
+    .head = {"系列", "期間", "実績", "予測", "下限", "上限"},
+    .models_head = {"系列", "モデル", "周期", "AICc", "学習期間のMASE"},
+};
 
 typedef struct job_pool {
     job_series *series;
@@ -174,23 +199,21 @@ job_spec(const job_options *options, fc_spec *spec)
 }
 
 static ws_status
-job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
+job_write(ws_book *book, job_series *series, size_t count, const job_words *w,
           const double *dates, bool have_dates)
 {
     book_sheet *fs = NULL, *ms = NULL;
     uint16_t datefmt = 0;
     ws_status st;
-    if ((st = book_add_unique_sheet(book, "Forecast", &fs)))
+    if ((st = book_add_unique_sheet(book, w->sheet, &fs)))
         return st;
     if (have_dates && (st = book_format_intern(book, "yyyy-mm-dd", 10, &datefmt)))
         return st;
     date_step step = {false, 1};
     if (have_dates)
         step = date_detect_step(dates, series[0].n);
-    static const char *const head[] = {"Series", "Period", "Actual", "Forecast", "Lower",
-                                       "Upper"};
     for (uint32_t c = 0; c < 6; c++)
-        if ((st = book_set_text(book, fs, 0, c, head[c])))
+        if ((st = book_set_text(book, fs, 0, c, w->head[c])))
             return st;
     uint32_t row = 1;
     size_t charts = 0;
@@ -238,7 +261,7 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
             book_area cat = {row0, 1, row - 1, 1}, act = {row0, 2, row - 1, 2};
             book_area fc = {row0, 3, row - 1, 3}, lo = {row0, 4, row - 1, 4};
             book_area hi = {row0, 5, row - 1, 5};
-            if ((st = chart_forecast(book, fs, s->name, cat, act, fc, lo, hi,
+            if ((st = chart_forecast(book, fs, s->name, &w->head[2], cat, act, fc, lo, hi,
                                      1 + (uint32_t)charts * 20, 7)))
                 return st;
             charts++;
@@ -249,11 +272,10 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
         (st = book_set_width(book, fs, 2, 5, 12)))
         return st;
 
-    if ((st = book_add_unique_sheet(book, "Forecast Models", &ms)))
+    if ((st = book_add_unique_sheet(book, w->models_sheet, &ms)))
         return st;
-    static const char *const mhead[] = {"Series", "Model", "Period", "AICc", "In-sample MASE"};
     for (uint32_t c = 0; c < 5; c++)
-        if ((st = book_set_text(book, ms, 0, c, mhead[c])))
+        if ((st = book_set_text(book, ms, 0, c, w->models_head[c])))
             return st;
     for (size_t i = 0; i < count; i++) {
         job_series *s = &series[i];
@@ -262,7 +284,7 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
             return st;
         if (s->status) {
             char msg[DIAG_REASON_MAX + 16];
-            snprintf(msg, sizeof msg, "error: %s", s->reason);
+            snprintf(msg, sizeof msg, w->error, s->reason);
             if ((st = book_set_text(book, ms, r, 1, msg)))
                 return st;
             continue;
@@ -277,7 +299,6 @@ job_write(ws_book *book, job_series *series, size_t count, const fc_spec *spec,
             return st;
     }
     ms->freeze_rows = 1;
-    (void)spec;
     if ((st = book_set_width(book, ms, 0, 0, 18)) || (st = book_set_width(book, ms, 1, 1, 40)) ||
         (st = book_set_width(book, ms, 2, 4, 14)))
         return st;
@@ -296,9 +317,10 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     book_area area = {0, 0, 0, 0}, darea = {0, 0, 0, 0};
     fc_spec spec;
     job_pool pool;
-    bool lock_ready = false, text_dates = false;
+    job_lang lang;
+    bool lock_ready = false;
     ws_status st;
-    if ((st = job_spec(options, &spec)))
+    if ((st = job_spec(options, &spec)) || (st = job_lang_option(options, "forecast", &lang)))
         return st;
     if ((st = job_find_sheet(book, job_option(options, "sheet"), sheet_index, &sheet)))
         return st;
@@ -315,7 +337,6 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         goto done;
     }
     size_t n = rows - r0;
-    (void)text_dates;
     const char *dref = job_option(options, "dates");
     if (dref && *dref) {
         if ((st = job_read_ref(book, sheet, "forecast", "dates", dref, &darea, &dr)))
@@ -337,10 +358,8 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
                 dates[i] = v->as.number;
             else if (v->type == WS_TYPE_EMPTY)
                 dates[i] = NAN;
-            else if (v->type == WS_TYPE_TEXT &&
-                     date_parse_iso(v->as.text, book->date1904, &dates[i]))
-                text_dates = true;
-            else {
+            else if (v->type != WS_TYPE_TEXT ||
+                     !date_parse_iso(v->as.text, book->date1904, &dates[i])) {
                 char cell[16];
                 size_t rr = dr->cols == 1 ? i + off : 0, cc = dr->cols == 1 ? 0 : i + off;
                 book_cell_name(darea.row0 + (uint32_t)rr, darea.col0 + (uint32_t)cc, cell);
@@ -353,13 +372,19 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         st = diag_nomem();
         goto done;
     }
+    for (size_t c = 0; lang == JOB_LANG_AUTO && header && c < cols; c++) {
+        const ws_value *h = range_get(range, 0, c);
+        if (h->type == WS_TYPE_TEXT && job_text_is_japanese(h->as.text))
+            lang = JOB_LANG_JA;
+    }
+    const job_words *w = lang == JOB_LANG_JA ? &job_ja : &job_en;
     for (size_t c = 0; c < cols; c++, count++) {
         job_series *s = &series[c];
         const ws_value *h = range_get(range, 0, c);
         if (header && h->type == WS_TYPE_TEXT)
             snprintf(s->name, sizeof s->name, "%s", h->as.text);
         else
-            snprintf(s->name, sizeof s->name, "Series %zu", c + 1);
+            snprintf(s->name, sizeof s->name, w->unnamed, c + 1);
         if (!(s->y = mem_alloc(n * sizeof *s->y))) {
             st = diag_nomem();
             goto done;
@@ -399,7 +424,7 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     lock_ready = true;
     if ((st = job_run_all(&pool, progress, user)))
         goto done;
-    st = job_write(book, series, count, &spec, dates, dates != NULL);
+    st = job_write(book, series, count, w, dates, dates != NULL);
 done:
     if (lock_ready)
         pthread_mutex_destroy(&pool.lock);
@@ -422,6 +447,7 @@ static const ws_job_option_info forecast_job_options[] = {
     {"sheet", "NAME", "the sheet that unqualified references are on", ""},
     {"seasonality", "N", "1 or empty: detect; 0: none; n >= 2: period n", ""},
     {"model", "NAME", "auto, ets, theta, naive or snaive", "auto"},
+    {"lang", "en|ja", "language of the sheets' labels; ja when a series name is Japanese", ""},
 };
 
 const job_def forecast_job = {

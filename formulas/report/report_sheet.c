@@ -645,8 +645,9 @@ rs_forecast_chart(rs_ctx *c, rs_forecast *f)
     snprintf(title, sizeof title, l->fc_chart, f->name);
     book_area cat = {row0, 0, row - 1, 0}, act = {row0, 1, row - 1, 1};
     book_area fc = {row0, 2, row - 1, 2}, lo = {row0, 3, row - 1, 3}, hi = {row0, 4, row - 1, 4};
-    c->st = chart_forecast(c->book, rs_sheet(c), title, cat, act, fc, lo, hi, f->section_row,
-                           RS_COL_CHART);
+    /* The legend is the chart data's own header: Actual, Forecast, Lower, Upper. */
+    c->st = chart_forecast(c->book, rs_sheet(c), title, &l->fc_data_head[1], cat, act, fc, lo,
+                           hi, f->section_row, RS_COL_CHART);
     rs_chart_size(c);
 }
 

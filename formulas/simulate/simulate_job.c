@@ -3,7 +3,9 @@
  *   simulate: "Model" (parameters, fit statistics, holdout error, warnings),
  *             "Contribution" (table and bar chart), "Response" (curves and chart),
  *             "Scenario" (history, fitted, future path with its band, chart).
- *   plan:     "Plan" (current and planned spend per lever, expected KPI change, chart). */
+ *   plan:     "Plan" (current and planned spend per lever, expected KPI change, chart).
+ * Labels are English or Japanese (--lang; by default Japanese when a lever name is).  The
+ * model's warnings stay English: they are composed by the model, as reasons are. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +22,75 @@
 
 #define RESPONSE_POINTS 21 /* 0, 0.1, ..., 2.0 times the lever's recent level */
 
+/* The sheets' words in one language. */
+typedef struct sj_words {
+    bool ja;
+    const char *model_sheet, *model_head[7], *kinds[3], *stats[8], *warning, *none;
+    const char *contribution_sheet, *contribution_head[4], *baseline, *contribution_chart;
+    const char *response_sheet, *response_axis, *response_spend, *response_chart;
+    const char *scenario_sheet, *scenario_head[6], *scenario_chart;
+    const char *plan_sheet, *plan_head[5], *total, *plan_series[2], *plan_chart;
+} sj_words;
+
+static const sj_words sj_en = {
+    .model_sheet = "Model",
+    .model_head = {"Lever", "Kind", "Carry-over rate", "Peak lag", "Half-saturation (spend)",
+                   "Coefficient (KPI units)", "Elasticity"},
+    .kinds = {"spend", "price", "control"},
+    .stats = {"Periods", "R squared (in-sample)", "NRMSE (in-sample)", "MAPE (in-sample)",
+              "Holdout MAPE (last 20%, refit on the rest)", "Noise sd (KPI units)",
+              "Seasonal period", "Ridge weight"},
+    .warning = "Warning",
+    .none = "none",
+    .contribution_sheet = "Contribution",
+    .contribution_head = {"Lever", "Contribution", "Share", "Return per unit spent"},
+    .baseline = "baseline",
+    .contribution_chart = "Contribution to the KPI",
+    .response_sheet = "Response",
+    .response_axis = "Spend / recent level",
+    .response_spend = "%s spend",
+    .response_chart = "Expected KPI per period by spend (others at recent level)",
+    .scenario_sheet = "Scenario",
+    .scenario_head = {"Period", "Actual", "Fitted", "Expected", "Lower", "Upper"},
+    .scenario_chart = "KPI under the scenario",
+    .plan_sheet = "Plan",
+    .plan_head = {"Lever", "Recent spend", "Planned spend", "Change", "Expected KPI change"},
+    .total = "total",
+    .plan_series = {"Recent", "Planned"},
+    .plan_chart = "Spend per period: recent and planned",
+};
+
+static const sj_words sj_ja = {
+    .ja = true,
+    .model_sheet = "モデル",
+    .model_head = {"施策", "種類", "持ち越し率", "効果のピーク(期)", "半飽和点(支出)",
+                   "係数(KPI単位)", "価格弾力性"},
+    .kinds = {"支出", "価格", "統制変数"},
+    .stats = {"期間数", "決定係数(学習期間)", "NRMSE(学習期間)", "MAPE(学習期間)",
+              "検証MAPE(最後の20%、残りで再学習)", "ノイズの標準偏差(KPI単位)", "季節周期",
+              "リッジ重み"},
+    .warning = "注意",
+    .none = "なし",
+    .contribution_sheet = "貢献度",
+    .contribution_head = {"施策", "貢献", "構成比", "支出1単位あたりの効果"},
+    .baseline = "ベースライン",
+    .contribution_chart = "KPIへの貢献",
+    .response_sheet = "反応曲線",
+    .response_axis = "支出 / 直近水準",
+    .response_spend = "%s 支出",
+    .response_chart = "支出別の期あたり期待KPI(他の施策は直近水準)",
+    .scenario_sheet = "シナリオ",
+    .scenario_head = {"期間", "実績", "当てはめ値", "期待値", "下限", "上限"},
+    .scenario_chart = "シナリオでのKPI",
+    .plan_sheet = "予算配分",
+    .plan_head = {"施策", "直近の支出", "計画の支出", "増減", "KPIの期待変化"},
+    .total = "合計",
+    .plan_series = {"直近", "計画"},
+    .plan_chart = "期あたりの支出: 直近と計画",
+};
+
 typedef struct job_ctx {
+    const sj_words *w;
     sim_input in;
     cache_entry *entry;
     ws_range *kinds;
@@ -111,8 +181,17 @@ sj_prepare(ws_book *book, size_t sheet_index, const job_options *options, job_ct
     if (kinds && *kinds && (st = sj_split_list(kinds, &c->kinds)))
         goto done;
     if ((st = sim_read_input(kpi, lev, c->kinds, &c->in)) ||
-        (st = sim_model_get(&c->in, &c->entry)))
+        (st = sim_model_get(&c->in, &c->entry))) {
         st = diag_prefix(st, "%s", c->prefix);
+        goto done;
+    }
+    job_lang lang;
+    if ((st = job_lang_option(options, c->prefix, &lang)))
+        goto done;
+    for (size_t j = 0; lang == JOB_LANG_AUTO && j < c->in.k; j++)
+        if (job_text_is_japanese(c->in.names[j]))
+            lang = JOB_LANG_JA;
+    c->w = lang == JOB_LANG_JA ? &sj_ja : &sj_en;
 done:
     ws_range_free(kpi);
     ws_range_free(lev);
@@ -132,9 +211,9 @@ sj_header(ws_book *book, book_sheet *s, const char *const *head, size_t n)
 }
 
 static const char *
-sj_kind(mmm_kind k)
+sj_kind(const sj_words *w, mmm_kind k)
 {
-    return k == MMM_SPEND ? "spend" : k == MMM_PRICE ? "price" : "control";
+    return w->kinds[k == MMM_SPEND ? 0 : k == MMM_PRICE ? 1 : 2];
 }
 
 /* A holdout check: fit on the first 80% of the periods, simulate the rest with the actual
@@ -170,18 +249,16 @@ sj_model_sheet(ws_book *book, const job_ctx *c)
     const mmm_model *m = sim_entry_model(c->entry);
     book_sheet *s = NULL;
     ws_status st;
-    if ((st = book_add_unique_sheet(book, "Model", &s)))
+    const sj_words *w = c->w;
+    if ((st = book_add_unique_sheet(book, w->model_sheet, &s)))
         return st;
-    static const char *const head[] = {"Lever", "Kind", "Carry-over rate", "Peak lag",
-                                       "Half-saturation (spend)", "Coefficient (KPI units)",
-                                       "Elasticity"};
-    if ((st = sj_header(book, s, head, 7)))
+    if ((st = sj_header(book, s, w->model_head, 7)))
         return st;
     for (size_t j = 0; j < m->k; j++) {
         uint32_t r = (uint32_t)j + 1;
         double coef = m->beta[m->lever_col + j] * m->y_scale;
         if ((st = book_set_text(book, s, r, 0, c->in.names[j])) ||
-            (st = book_set_text(book, s, r, 1, sj_kind(m->kinds[j]))) ||
+            (st = book_set_text(book, s, r, 1, sj_kind(w, m->kinds[j]))) ||
             (st = book_set_number(book, s, r, 5, coef, 0)))
             return st;
         if (m->kinds[j] == MMM_SPEND &&
@@ -195,19 +272,16 @@ sj_model_sheet(ws_book *book, const job_ctx *c)
     }
     uint32_t r = (uint32_t)m->k + 2;
     double holdout = sj_holdout(&c->in);
-    const char *labels[] = {"Periods", "R squared (in-sample)", "NRMSE (in-sample)",
-                            "MAPE (in-sample)", "Holdout MAPE (last 20%, refit on the rest)",
-                            "Noise sd (KPI units)", "Seasonal period", "Ridge weight"};
-    double values[] = {(double)m->n, m->r2, m->nrmse, m->mape, holdout,
+    double values[8] = {(double)m->n, m->r2, m->nrmse, m->mape, holdout,
                        m->sigma * m->y_scale, m->period, m->lambda};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++, r++) {
-        if ((st = book_set_text(book, s, r, 0, labels[i])))
+        if ((st = book_set_text(book, s, r, 0, w->stats[i])))
             return st;
         if (isfinite(values[i]) && (st = book_set_number(book, s, r, 1, values[i], 0)))
             return st;
     }
-    if ((st = book_set_text(book, s, r, 0, "Warning")) ||
-        (st = book_set_text(book, s, r, 1, m->warning[0] ? m->warning : "none")))
+    if ((st = book_set_text(book, s, r, 0, w->warning)) ||
+        (st = book_set_text(book, s, r, 1, m->warning[0] ? m->warning : w->none)))
         return st;
     return book_set_width(book, s, 0, 0, 40);
 }
@@ -222,16 +296,14 @@ sj_contribution_sheet(ws_book *book, const job_ctx *c)
     ws_status st;
     if (!v)
         return diag_nomem();
-    if ((st = book_add_unique_sheet(book, "Contribution", &s)))
+    if ((st = book_add_unique_sheet(book, c->w->contribution_sheet, &s)))
         goto done;
-    static const char *const head[] = {"Lever", "Contribution", "Share",
-                                       "Return per unit spent"};
-    if ((st = sj_header(book, s, head, 4)))
+    if ((st = sj_header(book, s, c->w->contribution_head, 4)))
         goto done;
     mmm_contributions(m, v, v + k + 1, v + 2 * (k + 1));
     for (size_t j = 0; j <= k; j++) {
         uint32_t r = (uint32_t)j + 1;
-        if ((st = book_set_text(book, s, r, 0, j == k ? "baseline" : c->in.names[j])) ||
+        if ((st = book_set_text(book, s, r, 0, j == k ? c->w->baseline : c->in.names[j])) ||
             (st = book_set_number(book, s, r, 1, v[j], 0)) ||
             (st = book_set_number(book, s, r, 2, v[k + 1 + j], 0)))
             goto done;
@@ -240,9 +312,8 @@ sj_contribution_sheet(ws_book *book, const job_ctx *c)
             goto done;
     }
     book_area cat = {1, 0, (uint32_t)k + 1, 0}, val = {1, 1, (uint32_t)k + 1, 1};
-    const char *names[] = {"Contribution"};
-    st = chart_bars(book, s, "Contribution to the KPI", cat, &val, names, 1,
-                    BOOK_CHART_COLUMN, 1, 6);
+    st = chart_bars(book, s, c->w->contribution_chart, cat, &val, &c->w->contribution_head[1],
+                    1, BOOK_CHART_COLUMN, 1, 6);
 done:
     mem_free(v);
     return st;
@@ -262,8 +333,8 @@ sj_response_sheet(ws_book *book, const job_ctx *c)
         st = diag_nomem();
         goto done;
     }
-    if ((st = book_add_unique_sheet(book, "Response", &s)) ||
-        (st = book_set_text(book, s, 0, 0, "Spend / recent level")))
+    if ((st = book_add_unique_sheet(book, c->w->response_sheet, &s)) ||
+        (st = book_set_text(book, s, 0, 0, c->w->response_axis)))
         goto done;
     mmm_recent(m, level);
     for (size_t i = 0; i < RESPONSE_POINTS; i++)
@@ -274,7 +345,7 @@ sj_response_sheet(ws_book *book, const job_ctx *c)
             continue;
         uint32_t col = (uint32_t)(1 + 2 * ns);
         char head[NAME_MAX_LEN + 16];
-        snprintf(head, sizeof head, "%s spend", c->in.names[j]);
+        snprintf(head, sizeof head, c->w->response_spend, c->in.names[j]);
         if ((st = book_set_text(book, s, 0, col, head)) ||
             (st = book_set_text(book, s, 0, col + 1, c->in.names[j])))
             goto done;
@@ -295,8 +366,8 @@ sj_response_sheet(ws_book *book, const job_ctx *c)
         goto done;
     if (ns) {
         book_area cat = {1, 0, RESPONSE_POINTS, 0};
-        st = chart_bars(book, s, "Expected KPI per period by spend (others at recent level)",
-                        cat, areas, names, ns, BOOK_CHART_LINE, 1, (uint32_t)(2 * ns + 2));
+        st = chart_bars(book, s, c->w->response_chart, cat, areas, names, ns, BOOK_CHART_LINE,
+                        1, (uint32_t)(2 * ns + 2));
     }
 done:
     mem_free(names);
@@ -317,10 +388,9 @@ sj_scenario_sheet(ws_book *book, const job_ctx *c, double level)
         return diag_nomem();
     if ((st = mmm_simulate(m, c->scenario, h, level, SIM_DRAWS, SIM_SEED, v, v + h,
                            v + 2 * h)) ||
-        (st = book_add_unique_sheet(book, "Scenario", &s)))
+        (st = book_add_unique_sheet(book, c->w->scenario_sheet, &s)))
         goto done;
-    static const char *const head[] = {"Period", "Actual", "Fitted", "Expected", "Lower",
-                                       "Upper"};
+    const char *const *head = c->w->scenario_head;
     if ((st = sj_header(book, s, head, 6)))
         goto done;
     for (size_t t = 0; t < n + h; t++) {
@@ -340,7 +410,8 @@ sj_scenario_sheet(ws_book *book, const job_ctx *c, double level)
     uint32_t last = (uint32_t)(n + h);
     book_area cat = {1, 0, last, 0}, act = {1, 1, last, 1}, fc = {1, 3, last, 3};
     book_area lo = {1, 4, last, 4}, hi = {1, 5, last, 5};
-    st = chart_forecast(book, s, "KPI under the scenario", cat, act, fc, lo, hi, 1, 7);
+    const char *const legend[4] = {head[1], head[3], head[4], head[5]};
+    st = chart_forecast(book, s, c->w->scenario_chart, legend, cat, act, fc, lo, hi, 1, 7);
 done:
     mem_free(v);
     return st;
@@ -488,11 +559,10 @@ plan_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         (st = mmm_plan(m, budget, horizon, lo, hi, spend, change)))
         goto done;
     mmm_recent(m, recent);
-    if ((st = book_add_unique_sheet(book, "Plan", &s)))
+    const sj_words *w = c.w;
+    if ((st = book_add_unique_sheet(book, w->plan_sheet, &s)))
         goto done;
-    static const char *const head[] = {"Lever", "Recent spend", "Planned spend", "Change",
-                                       "Expected KPI change"};
-    if ((st = sj_header(book, s, head, 5)))
+    if ((st = sj_header(book, s, w->plan_head, 5)))
         goto done;
     uint32_t r = 1;
     double rsum = 0;
@@ -509,25 +579,29 @@ plan_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         r++;
     }
     uint32_t last = r - 1;
-    if ((st = book_set_text(book, s, r, 0, "total")) ||
+    if ((st = book_set_text(book, s, r, 0, w->total)) ||
         (st = book_set_number(book, s, r, 1, rsum, 0)) ||
         (st = book_set_number(book, s, r, 2, budget, 0)) ||
         (st = book_set_number(book, s, r, 3, budget - rsum, 0)) ||
         (st = book_set_number(book, s, r, 4, change[k], 0)))
         goto done;
     r += 2;
-    char note[160];
-    snprintf(note, sizeof note, "Expected KPI change over %g period%s against keeping the "
-             "recent spend (mean of the last %d periods).", horizon, horizon == 1 ? "" : "s",
-             MMM_RECENT);
+    char note[200];
+    if (w->ja)
+        snprintf(note, sizeof note,
+                 "%g期間のKPIの期待変化(直近%d期の平均支出を続けた場合との比較)。", horizon,
+                 MMM_RECENT);
+    else
+        snprintf(note, sizeof note, "Expected KPI change over %g period%s against keeping the "
+                 "recent spend (mean of the last %d periods).", horizon,
+                 horizon == 1 ? "" : "s", MMM_RECENT);
     if ((st = book_set_text(book, s, r, 0, note)))
         goto done;
     if (m->warning[0] && (st = book_set_text(book, s, r + 1, 0, m->warning)))
         goto done;
     book_area cat = {1, 0, last, 0};
     book_area vals[2] = {{1, 1, last, 1}, {1, 2, last, 2}};
-    const char *names[] = {"Recent", "Planned"};
-    if ((st = chart_bars(book, s, "Spend per period: recent and planned", cat, vals, names, 2,
+    if ((st = chart_bars(book, s, w->plan_chart, cat, vals, w->plan_series, 2,
                          BOOK_CHART_COLUMN, 1, 6)))
         goto done;
     if (progress)
@@ -542,7 +616,9 @@ done:
     {"kpi", "REF", "the KPI history, one column (a text header is allowed)", NULL},        \
         {"levers", "REF", "one column per lever; a first row of text names them", NULL},   \
         {"kinds", "LIST", "spend, price or control per lever, comma separated", ""},       \
-        {"sheet", "NAME", "the sheet that unqualified references are on", ""}
+        {"sheet", "NAME", "the sheet that unqualified references are on", ""},             \
+        {"lang", "en|ja", "language of the sheets' labels; ja when a lever name is Japanese",  \
+         ""}
 
 static const ws_job_option_info simulate_job_options[] = {
     COMMON_OPTIONS,

@@ -36,6 +36,7 @@ typedef struct sj_words {
     const char *topics, *topic, *share, *sentiment, *keywords, *example, *other;
     const char *kw_title, *keyword, *kw_comments;
     const char *per_comment, *cell, *comment, *score, *label;
+    const char *sheet;
     const char *chart_share, *chart_sentiment;
     const char *labels[5];  /* by txt_label */
     const char *builtin[6]; /* the built-in topics, in txt_builtin_topics order */
@@ -69,6 +70,7 @@ static const sj_words sj_en = {
     .comment = "Comment",
     .score = "Sentiment",
     .label = "Label",
+    .sheet = "Summary",
     .chart_share = "Share of comments by topic",
     .chart_sentiment = "Mean sentiment by topic",
     .labels = {"unknown", "positive", "negative", "neutral", "mixed"},
@@ -103,6 +105,7 @@ static const sj_words sj_ja = {
     .comment = "コメント",
     .score = "スコア",
     .label = "判定",
+    .sheet = "コメント分析",
     .chart_share = "トピック別のコメントの割合",
     .chart_sentiment = "トピック別の平均スコア",
     .labels = {"判定不能", "肯定的", "否定的", "中立", "賛否混在"},
@@ -415,7 +418,7 @@ sj_write(ws_book *book, const sj_words *w, const sj_result *res)
     if ((st = book_format_intern(book, "0%", 2, &wr.pct)) ||
         (st = book_format_intern(book, "0.00", 4, &wr.score)) ||
         (st = book_format_intern(book, "0", 1, &wr.whole)) ||
-        (st = book_add_unique_sheet(book, "Summary", &wr.sheet)))
+        (st = book_add_unique_sheet(book, w->sheet, &wr.sheet)))
         return st;
     uint32_t row = 0;
     size_t charts = 0;

@@ -453,9 +453,15 @@ cmd_help(const char *name)
     if (job) {
         printf("%s %s BOOK [options] -o OUT.xlsx\n\n%s\n\nOptions:\n", program, job->name,
                job->summary);
+        int width = 0; /* of "--key VALUE", so the descriptions line up */
+        for (size_t i = 0; i < job->option_count; i++) {
+            int w = (int)(strlen(job->options[i].key) + strlen(job->options[i].value_name));
+            width = w > width ? w : width;
+        }
         for (size_t i = 0; i < job->option_count; i++) {
             const ws_job_option_info *o = &job->options[i];
-            printf("  --%s %-8s %s", o->key, o->value_name, o->description);
+            int pad = width - (int)(strlen(o->key) + strlen(o->value_name));
+            printf("  --%s %s%*s  %s", o->key, o->value_name, pad, "", o->description);
             if (!o->fallback)
                 printf(" (required)");
             else if (*o->fallback)

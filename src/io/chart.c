@@ -32,11 +32,12 @@ check_area(book_area a, const char *what, bool may_be_none)
 }
 
 ws_status
-chart_forecast(ws_book *book, book_sheet *sheet, const char *title, book_area categories,
-               book_area actual, book_area forecast, book_area lower, book_area upper,
-               uint32_t anchor_row, uint32_t anchor_col)
+chart_forecast(ws_book *book, book_sheet *sheet, const char *title, const char *const legend[4],
+               book_area categories, book_area actual, book_area forecast, book_area lower,
+               book_area upper, uint32_t anchor_row, uint32_t anchor_col)
 {
-    static const char *const names[4] = {"Actual", "Forecast", "Lower", "Upper"};
+    static const char *const english[4] = {"Actual", "Forecast", "Lower", "Upper"};
+    const char *const *names = legend ? legend : english;
     static const char *const whats[4] = {"actual", "forecast", "lower bound", "upper bound"};
     const book_area areas[4] = {actual, forecast, lower, upper};
     book_series series[4];

@@ -12,7 +12,8 @@
  *
  * Then the rules for job rows (malformed rows skipped with their cell named, a failing
  * job's sheets left out), --job lines with quoted sheet names, defaults, Japanese labels,
- * and failure paths that must leave the book as it was. */
+ * and failure paths that must leave the book as it was.  Last, the jobs' own sheets in
+ * Japanese: by --lang, by a Japanese series or lever name, and through a Japanese report. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +445,10 @@ test_lines_defaults_lang(void)
     CHECK_STR(stats.lang, "ja");
     CHECK_STR(ws_book_sheet_name(book, 0), "レポート");
     CHECK_STR(text_at(book, 0, 4, 0), "予測：Visits");
+    /* The report's language reaches the jobs' own sheets. */
+    CHECK_STR(ws_book_sheet_name(book, 1), "予測");
+    CHECK_STR(ws_book_sheet_name(book, 2), "予測モデル");
+    CHECK_STR(ws_book_sheet_name(book, 3), "コメント分析");
     CHECK(find_row(book, 0, "お客様の声") > 0);
     ws_book_close(book);
 
@@ -467,6 +472,99 @@ test_lines_defaults_lang(void)
     CHECK_OK(ws_book_report(book, &bopts, NULL, NULL, &stats));
     CHECK(stats.jobs_failed == 1 && stats.jobs_done == 0);
     CHECK(strstr(warnings, "--job 1: a ' quote is not closed") != NULL);
+    ws_book_close(book);
+}
+
+/* The index of the sheet named `name`, or -1. */
+static long
+sheet_named(const ws_book *book, const char *name)
+{
+    for (size_t i = 0; i < book->sheet_count; i++)
+        if (strcmp(book->sheets[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Row 0 of sheet `s` equals head[0..n-1]. */
+static void
+check_header(const ws_book *book, long s, const char *const *head, uint32_t n)
+{
+    CHECK(s >= 0);
+    for (uint32_t c = 0; s >= 0 && c < n; c++)
+        CHECK_STR(text_at(book, (size_t)s, 0, c), head[c]);
+}
+
+static void
+test_job_sheets_lang(const char *root)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/examples/marketing.xlsx", root);
+    ws_book *book = NULL;
+    CHECK_OK(ws_book_open(path, NULL, &book));
+    if (!book)
+        return;
+    size_t sales = (size_t)sheet_named(book, "Sales");
+    ws_job_option fc[] = {{"range", "B1:B157"}, {"horizon", "4"}, {"lang", "ja"}};
+    CHECK_OK(ws_book_job(book, sales, "forecast", fc, 3, NULL, NULL));
+    static const char *const fc_head[] = {"系列", "期間", "実績", "予測", "下限", "上限"};
+    long s = sheet_named(book, "予測");
+    check_header(book, s, fc_head, 6);
+    /* The chart's legend is the table's header. */
+    CHECK(s >= 0 && book->sheets[s].chart_count == 1);
+    if (s >= 0 && book->sheets[s].chart_count == 1) {
+        const book_chart *ch = &book->sheets[s].charts[0];
+        CHECK(ch->series_count == 4);
+        for (size_t i = 0; i < 4 && i < ch->series_count; i++)
+            CHECK_STR(ch->series[i].name, fc_head[2 + i]);
+    }
+    static const char *const model_head[] = {"系列", "モデル", "周期"};
+    check_header(book, sheet_named(book, "予測モデル"), model_head, 3);
+
+    /* --lang en keeps English; anything else is refused before any sheet is added. */
+    fc[2].value = "EN";
+    CHECK_OK(ws_book_job(book, sales, "forecast", fc, 3, NULL, NULL));
+    CHECK(sheet_named(book, "Forecast") >= 0 && sheet_named(book, "Forecast Models") >= 0);
+    size_t before = book->sheet_count;
+    fc[2].value = "fr";
+    CHECK(ws_book_job(book, sales, "forecast", fc, 3, NULL, NULL) == WS_ERR_VALUE);
+    CHECK(strstr(ws_last_reason(), "--lang: 'fr' is not en or ja") != NULL);
+    CHECK(book->sheet_count == before);
+
+    ws_job_option sim[] = {{"kpi", "B1:B157"},
+                           {"levers", "C1:F157"},
+                           {"kinds", "spend,spend,spend,price"},
+                           {"lang", "ja"}};
+    CHECK_OK(ws_book_job(book, sales, "simulate", sim, 4, NULL, NULL));
+    static const char *const sim_sheets[] = {"モデル", "貢献度", "反応曲線", "シナリオ"};
+    for (size_t i = 0; i < 4; i++)
+        CHECK(sheet_named(book, sim_sheets[i]) >= 0);
+    static const char *const scenario_head[] = {"期間", "実績", "当てはめ値", "期待値"};
+    check_header(book, sheet_named(book, "シナリオ"), scenario_head, 4);
+    long contrib = sheet_named(book, "貢献度");
+    CHECK(find_row(book, (size_t)contrib, "ベースライン") == 5); /* after 4 levers */
+    long model = sheet_named(book, "モデル");
+    CHECK_STR(text_at(book, (size_t)model, 4, 1), "価格");      /* Price's kind */
+
+    ws_job_option plan[] = {{"kpi", "B1:B157"},
+                            {"levers", "C1:F157"},
+                            {"kinds", "spend,spend,spend,price"},
+                            {"budget", "20000"},
+                            {"lang", "ja"}};
+    CHECK_OK(ws_book_job(book, sales, "plan", plan, 5, NULL, NULL));
+    long p = sheet_named(book, "予算配分");
+    static const char *const plan_head[] = {"施策", "直近の支出", "計画の支出", "増減"};
+    check_header(book, p, plan_head, 4);
+    CHECK(find_row(book, (size_t)p, "合計") == 4); /* after the 3 spend levers */
+    ws_book_close(book);
+
+    /* No --lang: a Japanese series name makes the sheets Japanese, an English one not. */
+    book = data_book("Data", false);
+    ws_job_option auto_lang[] = {{"range", "B1:B41"}, {"horizon", "4"}};
+    CHECK_OK(ws_book_job(book, 0, "forecast", auto_lang, 2, NULL, NULL));
+    CHECK(sheet_named(book, "Forecast") >= 0 && sheet_named(book, "予測") < 0);
+    CHECK_OK(book_set_text(book, &book->sheets[0], 0, 1, "来店数"));
+    CHECK_OK(ws_book_job(book, 0, "forecast", auto_lang, 2, NULL, NULL));
+    CHECK(sheet_named(book, "予測") >= 0);
     ws_book_close(book);
 }
 
@@ -523,6 +621,7 @@ main(void)
     test_example(root);
     test_rows();
     test_lines_defaults_lang();
+    test_job_sheets_lang(root);
     test_failures();
     char path[1100];
     snprintf(path, sizeof path, "%s/report.xlsx", tmpdir);

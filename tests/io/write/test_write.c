@@ -245,7 +245,7 @@ make_book(void)
 
     /* The charts: a forecast line chart with dashed bounds, columns and bars. */
     book_area cats = {1, 0, 4, 0}, val = {1, 1, 4, 1}, none = {1, 0, 0, 0};
-    CHECK_OK(chart_forecast(book, s, "Sales forecast", cats, val, none, val, val, 14, 4));
+    CHECK_OK(chart_forecast(book, s, "Sales forecast", NULL, cats, val, none, val, val, 14, 4));
     const char *names[1] = {"Sales"};
     CHECK_OK(chart_bars(book, s, "Sales by week", cats, &val, names, 1, BOOK_CHART_COLUMN, 14,
                         12));
@@ -491,8 +491,8 @@ test_edges(void)
 
     /* chart helpers refuse what they cannot draw */
     book_area none = {1, 0, 0, 0}, off = {0, 0, 0, BOOK_MAX_COLS};
-    CHECK(chart_forecast(book, s, "t", none, none, none, none, none, 0, 0) == WS_ERR_ARGS);
-    CHECK(chart_forecast(book, s, "t", none, off, none, none, none, 0, 0) == WS_ERR_ARGS);
+    CHECK(chart_forecast(book, s, "t", NULL, none, none, none, none, none, 0, 0) == WS_ERR_ARGS);
+    CHECK(chart_forecast(book, s, "t", NULL, none, off, none, none, none, 0, 0) == WS_ERR_ARGS);
     CHECK(chart_bars(book, s, "t", none, NULL, NULL, 0, BOOK_CHART_BAR, 0, 0) == WS_ERR_ARGS);
     CHECK(chart_bars(book, s, "t", none, &off, NULL, 1, BOOK_CHART_BAR, 0, 0) == WS_ERR_ARGS);
     CHECK(s->chart_count == 2);
