@@ -148,7 +148,8 @@ ws_status txt_sentiment_text(txt_doc *doc, const char *text, size_t len,
 
 typedef struct txt_topic_def {
     const char *name;
-    const char *seeds; /* comma-separated seed words (phrases allowed) */
+    const char *seeds; /* comma-separated seed words (phrases allowed), each optionally with
+                        * a weight suffix ":N", 0 < N <= 10 (default 1) */
 } txt_topic_def;
 
 /* User topics from a two-column range (name, comma-separated seeds), a first row naming

@@ -10,7 +10,8 @@
  * row whose score is text is a header and is skipped.
  *
  * Optional topics (WS.TOPICS, WS.TOPIC): a two-column range, topic name, comma-separated seed
- * words (English or Japanese; a comment belongs to the topic whose seeds it mentions most). */
+ * words (English or Japanese; a seed may end in ":N", a weight from 0 to 10, default 1; a
+ * comment belongs to the topic whose seeds it mentions with the largest total weight). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -417,13 +418,13 @@ static const ws_arg_info keywords_args[] = {
 
 static const ws_arg_info topics_args[] = {
     {"texts", "a column or row of comments", WS_ARG_TEXTS, false},
-    {"topics", "optional two columns: topic name, comma-separated seed words (default: "
-               "price, quality, design, delivery, support, usability)", WS_ARG_ANY, true},
+    {"topics", "optional two columns: topic name, comma-separated seed words, each with an "
+               "optional weight (\"waiter:3\"; default: price, quality, design, delivery, "
+               "support, usability)", WS_ARG_ANY, true},
 };
 
 static const char *const sentiment_errors[] = {
-    "#VALUE!: a comment cell holds an error, or the lexicon is not two columns of word and "
-    "number",
+    "#VALUE!: a comment cell holds an error, or the lexicon is not two columns (word, number)",
     "#NUM!: a lexicon score outside -1..1",
     "#N/A (per cell): Japanese text when MeCab's IPA dictionary is not installed",
 };

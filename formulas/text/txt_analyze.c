@@ -62,6 +62,12 @@ is_ascii(const char *s, size_t len)
     return true;
 }
 
+static bool
+is_katakana(utf8proc_int32_t c)
+{
+    return c >= 0x30A1 && c <= 0x30FC && c != 0x30FB;
+}
+
 ws_status
 txt_normalize(txt_doc *doc, const char *text, size_t len)
 {
@@ -119,6 +125,12 @@ txt_normalize(txt_doc *doc, const char *text, size_t len)
                 buf[i] = '\'';
             else if (buf[i] == 0x201C || buf[i] == 0x201D)
                 buf[i] = '"';
+            /* A hyphen or dash after katakana is a long vowel mark typed with the wrong
+             * key (メインセ－ル): MeCab would split the word at it. */
+            else if ((buf[i] == '-' || (buf[i] >= 0x2010 && buf[i] <= 0x2015) ||
+                      buf[i] == 0x2212) && i > 0 && is_katakana(buf[i - 1]) &&
+                     (i + 1 == n || buf[i + 1] >= 0x3000))
+                buf[i] = 0x30FC;
         }
         size_t bytes = 0;
         for (utf8proc_ssize_t i = 0; i < n; i++)

@@ -3,6 +3,7 @@
  * shipped lexicons (hand reasoning noted beside the less obvious ones). */
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "core/mem.h"
@@ -356,6 +357,107 @@ test_topic_expansion(void)
     txt_corpus_free(cp);
 }
 
+/* Topic scoring by weighted seeds (weights as listed in builtin_topics, txt_corpus.c):
+ * hand sums per comment; before weights, counting seeds put comment 0 in quality (wine,
+ * dessert: 2 against waiter: 1). */
+static void
+test_topic_weights(void)
+{
+    const char *texts[] = {
+        "The waiter brought the wine and the dessert.", /* support 3 > quality 1 + 1 */
+        "Great drinks.",                 /* quality: drinks */
+        "Two tacos for $ 20, not bad.",  /* price: $ 2 > quality: tacos 1 */
+        "The wait staff was lovely.",    /* "wait staff" hides "wait": support 3 only */
+        "We waited an hour for the package.", /* delivery 0.5 + 2 > support 1 */
+        "Tasty food but rude staff.",    /* quality 2 + 2 = 4 < support 3 + 3 = 6 */
+    };
+    size_t n = sizeof texts / sizeof texts[0];
+    txt_corpus *cp = NULL;
+    CHECK_OK(txt_corpus_new(texts, n, NULL, &cp));
+    txt_topic *tp = NULL;
+    size_t nt = 0, *assign = NULL;
+    CHECK_OK(txt_corpus_topics(cp, NULL, 0, &tp, &nt, &assign));
+    if (assign && tp) {
+        CHECK_STR(tp[assign[0]].name, "support");
+        CHECK_STR(tp[assign[1]].name, "quality");
+        CHECK_STR(tp[assign[2]].name, "price");
+        CHECK_STR(tp[assign[3]].name, "support");
+        CHECK_STR(tp[assign[4]].name, "delivery");
+        CHECK_STR(tp[assign[5]].name, "support");
+    }
+    mem_free(assign);
+    txt_topics_free(tp, nt);
+    txt_corpus_free(cp);
+    /* User seeds may carry a weight; "16:9" is a seed, not "16" with weight 9 (which would
+     * give the last comment to c: 9 + 0.4 > 1). */
+    const char *u[] = {"alpha beta gamma", "screen display beta", "screen 16 beta"};
+    txt_topic_def defs[] = {{"a", "alpha:3"}, {"b", "beta, gamma"},
+                            {"c", "16:9, screen:0.4, display:0.8"}};
+    CHECK_OK(txt_corpus_new(u, 3, NULL, &cp));
+    CHECK_OK(txt_corpus_topics(cp, defs, 3, &tp, &nt, &assign));
+    if (assign && tp) {
+        CHECK_STR(tp[assign[0]].name, "a"); /* 3 > 1 + 1 */
+        CHECK_STR(tp[assign[1]].name, "c"); /* screen 0.4 + display 0.8 > beta 1 */
+        CHECK_STR(tp[assign[2]].name, "b"); /* beta 1 > screen 0.4 */
+    }
+    mem_free(assign);
+    txt_topics_free(tp, nt);
+    txt_corpus_free(cp);
+    /* "cup" (plural) and "cups" match the same word: it counts once, so the tie goes to the
+     * earlier topic (counted twice it would give x 2 > y 1). */
+    const char *v[] = {"two cups and a mug"};
+    txt_topic_def d2[] = {{"y", "mug"}, {"x", "cup, cups"}};
+    CHECK_OK(txt_corpus_new(v, 1, NULL, &cp));
+    CHECK_OK(txt_corpus_topics(cp, d2, 2, &tp, &nt, &assign));
+    if (assign && tp)
+        CHECK_STR(tp[assign[0]].name, "y");
+    mem_free(assign);
+    txt_topics_free(tp, nt);
+    txt_corpus_free(cp);
+}
+
+/* Japanese keywords are whole compound nouns: a prefix (非) opens one, "・" joins katakana
+ * words, symbols and dates split them, determiners (各) and relational suffixes (上, さん)
+ * are dropped; a hyphen typed for the long vowel mark reads as one. */
+static void
+test_ja_keywords(void)
+{
+    const char *texts[] = {
+        "非永続型伝搬について各店舗で調べた。",
+        "マーケティング・リサーチの手法、歌舞伎・操芝居の歴史。",
+        "モザイクウイルス(BYMV)による病気。",
+        "ベルリン12日ロイターによると勤労基準法上の問題がある。",
+        "佐々木さんはメインセ－ルを上げた。",
+    };
+    size_t n = sizeof texts / sizeof texts[0];
+    txt_corpus *cp = NULL;
+    CHECK_OK(txt_corpus_new(texts, n, NULL, &cp));
+    txt_keyword *kw = NULL;
+    size_t nk = 0;
+    CHECK_OK(txt_corpus_keywords(cp, 100, &kw, &nk));
+    static const char *const want[] = {"非永続型伝搬", "店舗", "マーケティング・リサーチ",
+                                       "歌舞伎", "操芝居", "モザイクウイルス", "bymv",
+                                       "ベルリン", "ロイター", "勤労基準法", "佐々木",
+                                       "メインセール"};
+    static const char *const never[] = {"各店舗", "歌舞伎・操芝居", "ベルリン12日ロイター",
+                                        "勤労基準法上", "佐々木さん", "メインセ"};
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        bool found = false;
+        for (size_t k = 0; k < nk; k++)
+            found |= strcasecmp(kw[k].text, want[w]) == 0;
+        if (!found)
+            fprintf(stderr, "missing keyword %s\n", want[w]);
+        CHECK(found);
+    }
+    for (size_t k = 0; k < nk; k++) {
+        for (size_t w = 0; w < sizeof never / sizeof never[0]; w++)
+            CHECK(strcmp(kw[k].text, never[w]) != 0);
+        CHECK(strpbrk(kw[k].text, "()") == NULL);
+    }
+    txt_keywords_free(kw, nk);
+    txt_corpus_free(cp);
+}
+
 /* The learned English model leaves a user's own words alone: a comment that uses one is
  * scored by the rules with the user's score (0.5 * 4 = 2 valence units -> 2 / sqrt(19)). */
 static void
@@ -389,6 +491,8 @@ main(void)
     test_user_lexicon();
     test_corpus();
     test_topic_expansion();
+    test_topic_weights();
+    test_ja_keywords();
     test_user_words_bypass_model();
     test_formulas();
     txt_doc_clear(&doc);
