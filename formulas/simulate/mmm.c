@@ -52,6 +52,7 @@ mmm_free(mmm_model *m)
     mem_free(m->elasticity);
     mem_free(m->beta);
     mem_free(m->chol);
+    mem_free(m->theta_lever);
     mem_free(m->fitted);
     mem_free(m);
 }
@@ -61,22 +62,15 @@ mmm_free(mmm_model *m)
 /* Weights rate^|i - peak| over MMM_LAGS lags, normalised: geometric for peak 0, a delayed
  * peak otherwise (the effect builds up to lag `peak`, then decays at `rate`). */
 static void
-adstock(const double *z, size_t T, double rate, double peak, double *a)
+adstock_weights(double rate, double peak, double *w)
 {
-    double w[MMM_LAGS], sum = 0.0;
+    double sum = 0.0;
     for (size_t i = 0; i < MMM_LAGS; i++) {
         w[i] = pow(rate, fabs((double)i - peak));
         sum += w[i];
     }
     for (size_t i = 0; i < MMM_LAGS; i++)
         w[i] /= sum;
-    for (size_t t = 0; t < T; t++) {
-        double s = 0.0;
-        size_t lags = t + 1 < MMM_LAGS ? t + 1 : MMM_LAGS;
-        for (size_t i = 0; i < lags; i++)
-            s += w[i] * z[t - i];
-        a[t] = s;
-    }
 }
 
 static double
@@ -84,6 +78,23 @@ saturate(double a, double half)
 {
     double c = half / ATANH_HALF;
     return c * tanh(a / c);
+}
+
+/* Rows [t0, t1) of a spend lever's design column: saturated adstock of its normalised
+ * spend z (rows from the first period) at the given curve. */
+static void
+spend_rows(const double *z, size_t t0, size_t t1, double rate, double peak, double half,
+           double *out)
+{
+    double w[MMM_LAGS];
+    adstock_weights(rate, peak, w);
+    for (size_t t = t0; t < t1; t++) {
+        double s = 0.0;
+        size_t lags = t + 1 < MMM_LAGS ? t + 1 : MMM_LAGS;
+        for (size_t i = 0; i < lags; i++)
+            s += w[i] * z[t - i];
+        out[t - t0] = saturate(s, half);
+    }
 }
 
 /* Normalised data are rounded to multiples of 2^-36.  Rescaled inputs (spend and KPI times
@@ -118,9 +129,7 @@ fill_lever(const mmm_model *m, size_t j, const double *Z, size_t T, double *D)
         memcpy(col, z, T * sizeof *col);
         return;
     }
-    adstock(z, T, m->rate[j], m->peak[j], col);
-    for (size_t t = 0; t < T; t++)
-        col[t] = saturate(col[t], m->half[j]);
+    spend_rows(z, 0, T, m->rate[j], m->peak[j], m->half[j], col);
 }
 
 /* The whole design, column-major T×p, for rows t = 0..T-1 counted from the first period of
@@ -530,6 +539,178 @@ done:
     mem_free(cols);
 }
 
+/* Prior sd of the nonlinear parameters in the Laplace approximation.  Rate: the sd of a
+ * uniform prior over the searched 0..0.9, width / sqrt(12).  Saturation: it is drawn in
+ * curvature v = 1/half^2, not in log half: near a straight line (half at the top of the
+ * box, as when spend never varies much) the fit does not move with log half, and a
+ * Gaussian there would say nothing about how much the curve may bend below the data,
+ * while the curvature enters the fit linearly (c tanh(a/c) = a - a^3 v atanh(1/2)^2 / 3 +
+ * ...), so its Gaussian is informative and carries the trade-off between bend and
+ * coefficient.  Prior sd 4: half-saturation at half the mean spend is one sd away from a
+ * straight line. */
+#define PRIOR_SD_RATE (MMM_RATE_MAX / 3.4641016151377546)
+#define PRIOR_SD_CURV 4.0
+
+/* The half-saturation moved by d in curvature, 1/half^2 (within the searched box). */
+static double
+half_moved(double half, double d)
+{
+    double v = 1.0 / (half * half) + d;
+    if (!(v > 1.0 / (HALF_MAX * HALF_MAX)))
+        return HALF_MAX;
+    return fmin(fmax(1.0 / sqrt(v), HALF_MIN), HALF_MAX);
+}
+
+/* The joint posterior covariance of the coefficients and of (rate, curvature 1/half^2) of
+ * every spend lever with a non-zero effect (Laplace / Gauss-Newton at the fit): sigma^2
+ * (J'J + P)^-1, J = [design | d fitted / d theta] (central differences), P = the ridge on
+ * the coefficients and sigma^2 / prior sd^2 on theta.  Sets m->q, m->theta_lever,
+ * m->chol. */
+static ws_status
+joint_covariance(fitctx *c)
+{
+    ws_status st = WS_OK;
+    mmm_model *m = c->m;
+    size_t n = m->n, p = m->p, nt = 0;
+    for (size_t s = 0; s < c->ns; s++)
+        nt += m->beta[m->lever_col + c->spend[s]] > 0;
+    size_t q = p + 2 * nt;
+    double *W = mem_alloc((n * q + 2 * q * q + q + 2 * n) * sizeof *W);
+    size_t *lev = mem_alloc((nt + 1) * sizeof *lev);
+    double *L = mem_calloc(q * q, sizeof *L);
+    if (!W || !lev || !L) {
+        st = diag_nomem();
+        goto done;
+    }
+    double *A = W + n * q, *inv = A + q * q, *b = inv + q * q, *tmp = b + q;
+    memcpy(W, c->D, n * p * sizeof *W);
+    size_t i = 0;
+    for (size_t s = 0; s < c->ns; s++) {
+        size_t j = c->spend[s];
+        double bj = m->beta[m->lever_col + j];
+        if (!(bj > 0))
+            continue;
+        const double *z = c->Z + j * n;
+        const double h = 1e-5;
+        double *dr = W + (p + 2 * i) * n, *dh = dr + n;
+        spend_rows(z, 0, n, m->rate[j] + h, m->peak[j], m->half[j], tmp);
+        spend_rows(z, 0, n, m->rate[j] - h, m->peak[j], m->half[j], tmp + n);
+        for (size_t t = 0; t < n; t++)
+            dr[t] = bj * (tmp[t] - tmp[n + t]) / (2 * h);
+        double v = 1.0 / (m->half[j] * m->half[j]), hv = 1e-4 * v;
+        spend_rows(z, 0, n, m->rate[j], m->peak[j], 1.0 / sqrt(v + hv), tmp);
+        spend_rows(z, 0, n, m->rate[j], m->peak[j], 1.0 / sqrt(v - hv), tmp + n);
+        for (size_t t = 0; t < n; t++)
+            dh[t] = bj * (tmp[t] - tmp[n + t]) / (2 * hv);
+        lev[i++] = j;
+    }
+    linalg_gram_cols(W, n, n, q, c->yn, A, b);
+    double s2 = m->sigma * m->sigma;
+    for (size_t j = 0; j < p; j++)
+        A[j * q + j] += m->lambda * (double)n * c->pen[j];
+    for (size_t t = 0; t < nt; t++) {
+        A[(p + 2 * t) * q + p + 2 * t] += s2 / (PRIOR_SD_RATE * PRIOR_SD_RATE);
+        A[(p + 2 * t + 1) * q + p + 2 * t + 1] += s2 / (PRIOR_SD_CURV * PRIOR_SD_CURV);
+    }
+    if ((st = linalg_spd_inverse(A, q, inv)))
+        goto done;
+    for (size_t t = 0; t < q * q; t++)
+        inv[t] *= s2;
+    if ((st = linalg_cholesky(inv, q, L)))
+        goto done;
+    mem_free(m->chol);
+    mem_free(m->theta_lever);
+    m->chol = L;
+    m->theta_lever = lev;
+    m->q = q;
+    L = NULL;
+    lev = NULL;
+done:
+    mem_free(L);
+    mem_free(lev);
+    mem_free(W);
+    return st;
+}
+
+/* Return per unit spent compares a lever's effect against zero spend.  When the spend
+ * never comes near zero (never below EXTRAP_LOW of its mean) AND the other spend levers
+ * explain most of its movement (R^2 >= EXTRAP_R2), the history shows neither the effect at
+ * low spend nor the lever apart from the others: the return is then set by the shape the
+ * model assumes below the data and by the ridge, not by the data.  Warn, naming those
+ * levers, so a return that cannot be measured is not reported silently. */
+#define EXTRAP_LOW 0.3
+#define EXTRAP_R2 0.7
+
+static void
+extrapolation_check(fitctx *c)
+{
+    mmm_model *m = c->m;
+    size_t n = m->n, ns = c->ns;
+    if (ns < 2)
+        return;
+    double *W = mem_alloc((n * ns + ns * ns + 2 * ns) * sizeof *W);
+    if (!W)
+        return;
+    double *A = W + n * ns, *b = A + ns * ns, *g = b + ns;
+    char list[160] = "";
+    size_t flagged = 0, len = 0;
+    double r2_min = 1;
+    for (size_t s = 0; s < ns; s++) {
+        const double *z = c->Z + c->spend[s] * n;
+        double low = HUGE_VAL, zm = 0;
+        for (size_t t = 0; t < n; t++) {
+            low = fmin(low, z[t]);
+            zm += z[t] / (double)n;
+        }
+        if (low < EXTRAP_LOW)
+            continue;
+        /* R^2 of this lever's spend on the other spend levers and a constant. */
+        size_t q = 0;
+        for (size_t t = 0; t < n; t++)
+            W[t] = 1.0;
+        q++;
+        for (size_t o = 0; o < ns; o++)
+            if (o != s)
+                memcpy(W + q++ * n, c->Z + c->spend[o] * n, n * sizeof *W);
+        linalg_gram_cols(W, n, n, q, z, A, b);
+        for (size_t i = 0; i < q; i++)
+            A[i * q + i] += 1e-9 * (double)n;
+        if (linalg_qp_nonneg(A, b, q, NULL, g) != WS_OK)
+            continue;
+        double sst = 0, sse = 0;
+        for (size_t t = 0; t < n; t++) {
+            double f = 0;
+            for (size_t i = 0; i < q; i++)
+                f += W[i * n + t] * g[i];
+            sst += (z[t] - zm) * (z[t] - zm);
+            sse += (z[t] - f) * (z[t] - f);
+        }
+        double r2 = sst > 0 ? 1 - sse / sst : 0;
+        if (r2 < EXTRAP_R2)
+            continue;
+        int w = snprintf(list + len, sizeof list - len, "%s%zu", flagged ? ", " : "",
+                         c->spend[s] + 1);
+        if (w > 0 && (size_t)w < sizeof list - len)
+            len += (size_t)w;
+        flagged++;
+        r2_min = fmin(r2_min, r2);
+    }
+    mem_free(W);
+    if (!flagged)
+        return;
+    size_t used = strlen(m->warning);
+    snprintf(m->warning + used, sizeof m->warning - used,
+             "%sthe return per unit spent of lever%s %s is an extrapolation: %s spend never "
+             "falls below %.0f%% of %s mean and moves with the other spend levers (they "
+             "explain %.0f%% or more of it), so the history shows neither the effect near "
+             "zero spend nor each lever's share of the joint effect. Marginal returns at "
+             "current spend are better determined; a pause or a test of one lever would "
+             "measure its return", used ? ". Also, " : "", flagged > 1 ? "s" : "", list,
+             flagged > 1 ? "their" : "its", 100.0 * EXTRAP_LOW, flagged > 1 ? "their" : "its",
+             100.0 * r2_min);
+    diag_warn("%s", m->warning + used);
+}
+
 static ws_status
 model_alloc(size_t n, size_t k, mmm_model **out)
 {
@@ -647,10 +828,8 @@ mmm_fit(const double *y, const double *X, size_t n, size_t k, const mmm_kind *ki
     spend = mem_alloc((ns + 1) * sizeof *spend);
     nonneg = mem_calloc(p, 1);
     m->beta = mem_calloc(p, sizeof *m->beta);
-    m->chol = mem_calloc(p * p, sizeof *m->chol);
     double *pen = mem_alloc(p * sizeof *pen);
-    if (!Z || !D || !yn || !buf || !best_rate || !spend || !nonneg || !m->beta || !m->chol ||
-        !pen) {
+    if (!Z || !D || !yn || !buf || !best_rate || !spend || !nonneg || !m->beta || !pen) {
         mem_free(pen);
         st = diag_nomem();
         goto done;
@@ -761,30 +940,17 @@ mmm_fit(const double *y, const double *X, size_t n, size_t k, const mmm_kind *ki
     if (dof < 1)
         dof = 1;
     m->sigma = sqrt(sse / (m->y_scale * m->y_scale) / dof);
-    {
-        double *inv = mem_alloc(p * p * sizeof *inv);
-        if (!inv) {
-            st = diag_nomem();
-            goto pen_done;
-        }
-        /* c.A holds the penalised Gram matrix of the last objective() call. */
-        st = linalg_spd_inverse(c.A, p, inv);
-        if (!st) {
-            for (size_t i = 0; i < p * p; i++)
-                inv[i] *= m->sigma * m->sigma;
-            st = linalg_cholesky(inv, p, m->chol);
-        }
-        mem_free(inv);
-        if (st)
-            goto pen_done;
-    }
+    if ((st = joint_covariance(&c)))
+        goto pen_done;
     for (size_t j = 0; j < k; j++)
         if (kinds[j] == MMM_PRICE)
             m->elasticity[j] = m->beta[m->lever_col + j] * m->y_scale / ymean;
     m->warning[0] = '\0';
     m->suspect = k;
-    if (opt.diagnose)
+    if (opt.diagnose) {
         diagnose(&c, yn);
+        extrapolation_check(&c);
+    }
     *out = m;
     m = NULL;
 pen_done:
@@ -806,7 +972,7 @@ done:
 /* Design rows of the history followed by `h` future rows of levers F (h×k); D gets
  * (n+h)×p column-major. */
 static ws_status
-extended_design(const mmm_model *m, const double *F, size_t h, double **D_out)
+extended_design(const mmm_model *m, const double *F, size_t h, double **D_out, double **Z_out)
 {
     size_t T = m->n + h;
     double *X = mem_alloc(T * m->k * sizeof *X), *Z = mem_alloc(T * m->k * sizeof *Z);
@@ -823,7 +989,10 @@ extended_design(const mmm_model *m, const double *F, size_t h, double **D_out)
     normalise_levers(m, X, T, Z);
     fill_design(m, Z, T, D);
     mem_free(X);
-    mem_free(Z);
+    if (Z_out)
+        *Z_out = Z;
+    else
+        mem_free(Z);
     *D_out = D;
     return WS_OK;
 }
@@ -877,8 +1046,8 @@ mmm_simulate(const mmm_model *m, const double *scenario, size_t h, double level,
              uint64_t seed, double *mean, double *lower, double *upper)
 {
     ws_status st = WS_OK;
-    double *D = NULL, *paths = NULL, *bd = NULL;
-    size_t n = m->n, p = m->p, k = m->k, T = n + h;
+    double *D = NULL, *Z = NULL, *paths = NULL, *bd = NULL;
+    size_t n = m->n, p = m->p, q = m->q, k = m->k, T = n + h;
     for (size_t t = 0; t < h; t++)
         for (size_t j = 0; j < k; j++) {
             double x = scenario[t * k + j];
@@ -907,7 +1076,7 @@ mmm_simulate(const mmm_model *m, const double *scenario, size_t h, double level,
             diag_warn("scenario: lever %zu goes outside the range seen in history "
                       "(%g..%g); the answer extrapolates", j + 1, lo, hi);
     }
-    if ((st = extended_design(m, scenario, h, &D)))
+    if ((st = extended_design(m, scenario, h, &D, &Z)))
         return st;
     for (size_t t = 0; t < h; t++) {
         double f = 0;
@@ -919,31 +1088,47 @@ mmm_simulate(const mmm_model *m, const double *scenario, size_t h, double level,
         if (draws < 2)
             draws = 2;
         paths = mem_alloc(h * draws * sizeof *paths);
-        bd = mem_alloc(2 * p * sizeof *bd);
+        bd = mem_alloc((3 * q + 2 * h) * sizeof *bd);
         if (!paths || !bd) {
             st = diag_nomem();
             goto done;
         }
-        double *z = bd + p;
+        double *z = bd + q, *delta = z + q, *f = delta + q, *col = f + h;
+        size_t nt = (q - p) / 2;
         rng r;
         rng_seed(&r, seed);
         for (size_t d = 0; d < draws; d++) {
-            for (size_t j = 0; j < p; j++)
+            for (size_t j = 0; j < q; j++)
                 z[j] = rng_normal(&r);
-            for (size_t i = 0; i < p; i++) {
-                double s = m->beta[i];
+            for (size_t i = 0; i < q; i++) {
+                double s = 0;
                 for (size_t j = 0; j <= i; j++)
-                    s += m->chol[i * p + j] * z[j];
-                if (i >= m->lever_col && m->kinds[i - m->lever_col] == MMM_SPEND && s < 0)
+                    s += m->chol[i * q + j] * z[j];
+                delta[i] = s;
+                s += i < p ? m->beta[i] : 0.0;
+                if (i >= m->lever_col && i < p && m->kinds[i - m->lever_col] == MMM_SPEND &&
+                    s < 0)
                     s = 0;
                 bd[i] = s;
             }
             for (size_t t = 0; t < h; t++) {
-                double f = 0;
+                double v = 0;
                 for (size_t j = 0; j < p; j++)
-                    f += D[j * T + n + t] * bd[j];
-                paths[t * draws + d] = (f + m->sigma * rng_normal(&r)) * m->y_scale;
+                    v += D[j * T + n + t] * bd[j];
+                f[t] = v;
             }
+            /* The curves of this draw, exactly: carry-over flowing in from history and the
+             * saturation at the drawn rate and half (kept within the searched box). */
+            for (size_t i = 0; i < nt; i++) {
+                size_t j = m->theta_lever[i], cj = m->lever_col + j;
+                double rate = fmin(fmax(m->rate[j] + delta[p + 2 * i], 0.0), MMM_RATE_MAX);
+                double half = half_moved(m->half[j], delta[p + 2 * i + 1]);
+                spend_rows(Z + j * T, n, T, rate, m->peak[j], half, col);
+                for (size_t t = 0; t < h; t++)
+                    f[t] += bd[cj] * (col[t] - D[cj * T + n + t]);
+            }
+            for (size_t t = 0; t < h; t++)
+                paths[t * draws + d] = (f[t] + m->sigma * rng_normal(&r)) * m->y_scale;
         }
         for (size_t t = 0; t < h; t++) {
             double *v = paths + t * draws;
@@ -955,6 +1140,7 @@ mmm_simulate(const mmm_model *m, const double *scenario, size_t h, double level,
 done:
     mem_free(bd);
     mem_free(paths);
+    mem_free(Z);
     mem_free(D);
     return st;
 }
@@ -995,6 +1181,74 @@ done:
     mem_free(D);
 }
 
+ws_status
+mmm_roi_interval(const mmm_model *m, double level, size_t draws, uint64_t seed, double *lo,
+                 double *hi)
+{
+    ws_status st = WS_OK;
+    size_t n = m->n, k = m->k, p = m->p, q = m->q, nt = (q - p) / 2;
+    double *Z = NULL, *v = NULL, *buf = NULL;
+    for (size_t j = 0; j < k; j++)
+        lo[j] = hi[j] = NAN;
+    if (!(level > 0 && level < 1))
+        return diag_fail(WS_ERR_NUM, "level: %g must be between 0 and 1", level);
+    if (draws < 2)
+        draws = 2;
+    Z = mem_alloc(n * k * sizeof *Z);
+    v = mem_alloc(k * draws * sizeof *v);
+    buf = mem_alloc((2 * q + n + k) * sizeof *buf);
+    if (!Z || !v || !buf) {
+        st = diag_nomem();
+        goto done;
+    }
+    double *z = buf, *delta = z + q, *col = delta + q, *spent = col + n;
+    normalise_levers(m, m->X, n, Z);
+    for (size_t j = 0; j < k; j++) {
+        spent[j] = 0;
+        for (size_t t = 0; t < n; t++)
+            spent[j] += m->X[t * k + j];
+    }
+    rng r;
+    rng_seed(&r, seed);
+    for (size_t d = 0; d < draws; d++) {
+        for (size_t i = 0; i < q; i++)
+            z[i] = rng_normal(&r);
+        for (size_t i = 0; i < q; i++) {
+            double s = 0;
+            for (size_t j = 0; j <= i; j++)
+                s += m->chol[i * q + j] * z[j];
+            delta[i] = s;
+        }
+        for (size_t j = 0; j < k; j++) {
+            if (m->kinds[j] != MMM_SPEND)
+                continue;
+            double rate = m->rate[j], half = m->half[j];
+            for (size_t i = 0; i < nt; i++)
+                if (m->theta_lever[i] == j) {
+                    rate = fmin(fmax(rate + delta[p + 2 * i], 0.0), MMM_RATE_MAX);
+                    half = half_moved(half, delta[p + 2 * i + 1]);
+                }
+            double b = fmax(m->beta[m->lever_col + j] + delta[m->lever_col + j], 0.0), s = 0;
+            spend_rows(Z + j * n, 0, n, rate, m->peak[j], half, col);
+            for (size_t t = 0; t < n; t++)
+                s += col[t];
+            v[j * draws + d] = b * s * m->y_scale / spent[j];
+        }
+    }
+    for (size_t j = 0; j < k; j++) {
+        if (m->kinds[j] != MMM_SPEND)
+            continue;
+        qsort(v + j * draws, draws, sizeof *v, cmp_double);
+        lo[j] = quantile_sorted(v + j * draws, draws, (1.0 - level) / 2.0);
+        hi[j] = quantile_sorted(v + j * draws, draws, (1.0 + level) / 2.0);
+    }
+done:
+    mem_free(buf);
+    mem_free(v);
+    mem_free(Z);
+    return st;
+}
+
 void
 mmm_recent(const mmm_model *m, double *level)
 {
@@ -1028,7 +1282,7 @@ static ws_status
 recent_baseline(const mmm_model *m, double *out)
 {
     double *D = NULL;
-    ws_status st = extended_design(m, NULL, 0, &D);
+    ws_status st = extended_design(m, NULL, 0, &D, NULL);
     if (st)
         return st;
     size_t r = m->n < MMM_RECENT ? m->n : MMM_RECENT;

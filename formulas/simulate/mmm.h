@@ -24,9 +24,16 @@
  * OpenBLAS/LAPACKE).  The ridge weight is chosen by time-ordered validation: fit on the
  * first 80%, score the last 20%, refit on everything with the best weight.
  *
- * Uncertainty: the residual variance and the ridge posterior covariance sigma^2 (X'X +
- * lambda D)^-1 of the coefficients; intervals are seeded simulations of both (carry-over
- * and saturation are held at their fitted values).
+ * Uncertainty: the residual variance and a Laplace (Gauss-Newton) approximation of the
+ * joint posterior of the coefficients AND the carry-over rate and saturation curvature
+ * (1/half^2) of every spend lever with a non-zero effect: covariance sigma^2 (J'J + P)^-1,
+ * J the Jacobian of the fitted KPI in all of them (finite differences in the nonlinear
+ * ones), P the ridge on the coefficients and a weak prior on the nonlinear parameters (sd
+ * 0.26 on the rate, the sd of a uniform prior over the searched box; sd 4 on the
+ * curvature), which keeps a curve the data cannot pin down from producing absurd draws.
+ * Intervals are seeded simulations of parameters and noise; each draw recomputes
+ * carry-over and saturation exactly at its own rate and half (kept within the searched
+ * box), so the band includes the uncertainty of the curves, not only of the coefficients.
  *
  * The trend is linear with slope changes at `knots` evenly spaced points (hinges, ridge
  * penalised like Prophet's changepoints); the future continues the last slope.
@@ -38,7 +45,10 @@
  * follows demand, and whatever drives demand is credited to it; (2) otherwise coefficient
  * stability (Oster 2019): the bias-adjusted effect beta* = beta~ - (beta° - beta~)(Rmax -
  * R~)/(R~ - R°), Rmax = min(1, 1.3 R~), from the levers-only fit (°) and the full fit (~);
- * beta* more than 50% away from beta~ warns. */
+ * beta* more than 50% away from beta~ warns.  (3) Extrapolated returns: a spend lever whose
+ * spend never falls below 30% of its mean and that the other spend levers explain at R^2 >=
+ * 0.7 has a return per unit spent that the history cannot measure (it is set by the curve
+ * assumed below the data and by the ridge); the warning names such levers. */
 #ifndef WS_SIMULATE_MMM_H
 #define WS_SIMULATE_MMM_H
 
@@ -86,7 +96,9 @@ typedef struct mmm_model {
     size_t p;           /* regression columns */
     size_t lever_col;   /* column of lever 0; lever j is column lever_col + j */
     double *beta;       /* p, normalised units */
-    double *chol;       /* p×p lower Cholesky factor of the coefficient covariance */
+    size_t q;           /* parameters drawn: p coefficients, then (rate, curvature) pairs */
+    size_t *theta_lever;/* (q - p) / 2: the spend lever of each (rate, curvature) pair */
+    double *chol;       /* q×q lower Cholesky factor of their joint covariance */
     double sigma;       /* residual sd, normalised units */
     double lambda;      /* chosen ridge weight */
     double valid_rmse;  /* validation RMSE of the chosen weight (normalised), NaN if none */
@@ -126,6 +138,15 @@ ws_status mmm_simulate(const mmm_model *model, const double *scenario, size_t h,
  * control against zero), share of the summed fitted KPI, and return per unit spent (spend
  * levers; NaN otherwise).  Each array has k + 1 entries. */
 void mmm_contributions(const mmm_model *model, double *total, double *share, double *roi);
+
+/* Central `level` interval (in (0, 1)) of each spend lever's return per unit spent, as in
+ * mmm_contributions, from `draws` seeded draws of the joint posterior of coefficients and
+ * curves.  lo and hi get k values (NaN for levers that are not spend).  WS_ERR_NUM for a
+ * level outside (0, 1).  The intervals are conditional on the model's curves (concave from
+ * zero spend): where the history never shows spend near zero (the extrapolation warning)
+ * they measure the noise, not the assumption, and can miss a true return. */
+ws_status mmm_roi_interval(const mmm_model *model, double level, size_t draws, uint64_t seed,
+                           double *lo, double *hi);
 
 /* Recent level of each lever: the mean of its last MMM_RECENT periods (k values). */
 void mmm_recent(const mmm_model *model, double *level);

@@ -5,6 +5,7 @@
  * parameters, brute-force enumeration (QP active sets, planner grids), and numerical
  * integration of Beta densities for the A/B test. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,9 +31,33 @@ sat(double a, double half)
     return c * tanh(a / c);
 }
 
-/* y = 1000 + 100 t/N + 80 sin(2 pi t/52) + sum beta_j sat(adstock(x_j/mean)) + noise. */
+/* The noise-free KPI at period t under spend X (N×2), spend measured in units of `mean`:
+ * 1000 + 100 t/N + 80 sin(2 pi t/52) + sum beta_j sat(adstock(x_j/mean)); contrib (may be
+ * NULL) gets each lever's part. */
+static double
+true_kpi(const double *X, const double *mean, size_t t, double *contrib)
+{
+    double v = 1000 + 100.0 * (double)t / N + 80 * sin(2 * M_PI * (double)t / PERIOD);
+    for (size_t j = 0; j < 2; j++) {
+        double w = 0, a = 0, pw = 1;
+        for (size_t i = 0; i < MMM_LAGS; i++, pw *= true_rate[j])
+            w += pw;
+        pw = 1;
+        for (size_t i = 0; i < MMM_LAGS && i <= t; i++, pw *= true_rate[j])
+            a += pw / w * X[(t - i) * 2 + j] / mean[j];
+        double c = true_beta[j] * sat(a, true_half[j]);
+        if (contrib)
+            contrib[j] = c;
+        v += c;
+    }
+    return v;
+}
+
+/* y = true_kpi + noise, over bursty spend (always-on spend, 0.6..1.4 x its level, when
+ * `steady`); mean (may be NULL) gets the spend means. */
 static void
-simulate_data(double *y, double *X, double *contrib, double noise, uint64_t seed)
+simulate_data_mean(double *y, double *X, double *contrib, double noise, uint64_t seed,
+                   bool steady, double *mean_out)
 {
     rng r;
     rng_seed(&r, seed);
@@ -41,25 +66,27 @@ simulate_data(double *y, double *X, double *contrib, double noise, uint64_t seed
         for (size_t j = 0; j < 2; j++) {
             /* Bursty spend with weeks off, so carry-over is identifiable. */
             double u = rng_uniform(&r);
-            X[t * 2 + j] = u < 0.3 ? 0.0 : (j ? 50.0 : 200.0) * (0.2 + 2 * rng_uniform(&r));
+            if (steady)
+                X[t * 2 + j] = (j ? 50.0 : 200.0) * (0.6 + 0.8 * u);
+            else
+                X[t * 2 + j] = u < 0.3 ? 0.0 : (j ? 50.0 : 200.0) * (0.2 + 2 * rng_uniform(&r));
             mean[j] += X[t * 2 + j] / N;
         }
     contrib[0] = contrib[1] = 0;
     for (size_t t = 0; t < N; t++) {
-        double v = 1000 + 100.0 * (double)t / N + 80 * sin(2 * M_PI * (double)t / PERIOD);
-        for (size_t j = 0; j < 2; j++) {
-            double w = 0, a = 0, pw = 1;
-            for (size_t i = 0; i < MMM_LAGS; i++, pw *= true_rate[j])
-                w += pw;
-            pw = 1;
-            for (size_t i = 0; i < MMM_LAGS && i <= t; i++, pw *= true_rate[j])
-                a += pw / w * X[(t - i) * 2 + j] / mean[j];
-            double c = true_beta[j] * sat(a, true_half[j]);
-            contrib[j] += c;
-            v += c;
-        }
-        y[t] = v + noise * rng_normal(&r);
+        double c[2];
+        y[t] = true_kpi(X, mean, t, c) + noise * rng_normal(&r);
+        contrib[0] += c[0];
+        contrib[1] += c[1];
     }
+    if (mean_out)
+        memcpy(mean_out, mean, sizeof mean);
+}
+
+static void
+simulate_data(double *y, double *X, double *contrib, double noise, uint64_t seed)
+{
+    simulate_data_mean(y, X, contrib, noise, seed, false, NULL);
 }
 
 static mmm_model *
@@ -152,11 +179,78 @@ test_recovery(void)
     CHECK(kmean[0] - mean[0] < kmean[12] - mean[12] - 10);
     CHECK_NEAR(kmean[12] - mean[12], mmm_lever_response(m, 0, recent[0]) +
                                          mmm_lever_response(m, 1, recent[1]), 1e-6);
-    /* Interval width: 2 x 1.645 x noise sd, widened by the coefficients' uncertainty (the
-     * trend's above all, 13 weeks out) but not by more than half. */
+    /* Interval width: 2 x 1.645 x noise sd, widened by the parameters' uncertainty (the
+     * trend's above all, 13 weeks out, and the baseline level that trades off against the
+     * curves) but not by more than three quarters.  test_coverage checks calibration. */
     double widen = (hi[12] - lo[12]) / (2 * 1.645 * 5.0);
-    CHECK(widen > 0.9 && widen < 1.5);
+    CHECK(widen > 0.9 && widen < 1.75);
     mmm_free(m);
+}
+
+/* Calibration: over replicates simulated with known truth, the share of a 26-week
+ * holdout inside the 80% and 90% intervals, for the spend that happened and for a what-if
+ * the history never saw: steady spend at twice each lever's mean from the holdout on (its
+ * true outcome is the truth's curve at that spend, with the replicate's own noise).
+ * Pooled over 25 replicates (650 points) the binomial sd is 1.2-1.6 pp; the tolerance also
+ * allows for the weeks of one replicate sharing their parameter errors.  out: coverage
+ * [scenario][level]. */
+static void
+coverage_study(bool steady, double out[2][2])
+{
+    enum { R = 25, NT = 130, H = N - NT };
+    double y[N], X[2 * N], Xw[2 * N], contrib[2], mean[H], lo[H], hi[H], spend_mean[2];
+    mmm_kind kinds[2] = {MMM_SPEND, MMM_SPEND};
+    size_t cover[2][2] = {{0, 0}, {0, 0}};
+    const double levels[2] = {0.8, 0.9};
+    for (int rep = 0; rep < R; rep++) {
+        simulate_data_mean(y, X, contrib, 15.0, 300 + (uint64_t)rep, steady, spend_mean);
+        mmm_model *m = fit_period(y, X, NT, 2, kinds);
+        if (!m)
+            return;
+        memcpy(Xw, X, sizeof Xw);
+        for (size_t t = NT; t < N; t++)
+            for (size_t j = 0; j < 2; j++)
+                Xw[t * 2 + j] = 2 * spend_mean[j];
+        for (size_t l = 0; l < 2; l++) {
+            CHECK_OK(mmm_simulate(m, X + NT * 2, H, levels[l], 1000, 7, mean, lo, hi));
+            for (size_t t = 0; t < H; t++)
+                cover[0][l] += y[NT + t] >= lo[t] && y[NT + t] <= hi[t];
+            CHECK_OK(mmm_simulate(m, Xw + NT * 2, H, levels[l], 1000, 7, mean, lo, hi));
+            for (size_t t = 0; t < H; t++) {
+                double yw = y[NT + t] - true_kpi(X, spend_mean, NT + t, NULL) +
+                            true_kpi(Xw, spend_mean, NT + t, NULL);
+                cover[1][l] += yw >= lo[t] && yw <= hi[t];
+            }
+        }
+        mmm_free(m);
+    }
+    for (size_t s = 0; s < 2; s++)
+        for (size_t l = 0; l < 2; l++)
+            out[s][l] = (double)cover[s][l] / (R * H);
+}
+
+static void
+test_coverage(void)
+{
+    double c[2][2];
+    /* Bursty spend (weeks off, up to 2.2 x the level): the curves are well identified and
+     * both bands are calibrated. */
+    coverage_study(false, c);
+    for (size_t s = 0; s < 2; s++) {
+        CHECK_NEAR(c[s][0], 0.80, 0.05);
+        CHECK_NEAR(c[s][1], 0.90, 0.04);
+    }
+    /* Always-on spend (0.6..1.4 x its level): the history is calibrated, but doubling the
+     * spend extrapolates the saturation curve, which the data pin down only loosely.  A
+     * band that held carry-over and saturation at their fitted values covered 33% and 44%
+     * here; the draws of the curves bring that to about 78% and 86%.  Still short of
+     * nominal at 90% (a Gaussian approximation of a curve the data barely bend): the
+     * floor below guards the improvement. */
+    coverage_study(true, c);
+    CHECK_NEAR(c[0][0], 0.80, 0.05);
+    CHECK_NEAR(c[0][1], 0.90, 0.04);
+    CHECK(c[1][0] > 0.55);
+    CHECK(c[1][1] > 0.80);
 }
 
 static void
@@ -529,6 +623,90 @@ test_delayed_peak(void)
 /* Spend that follows demand: x1 rises with the season and with a spiky driver z; y
  * depends on z too.  Without z among the levers the model must warn; with z as a control
  * it must not, and its estimate must then be close to the truth. */
+/* Three spend levers that move together (a shared weekly budget split with noise; pairwise
+ * correlation about 0.8) with different returns, simulated from known curves.  With weeks
+ * of low budget in the history, the returns are recovered (each within 25%, inside its
+ * 90% interval, ranked right) and no warning is given.  With always-on spend (0.6..1.4 x
+ * the level, the shape of many real budgets) the same levers draw the extrapolation
+ * warning, since the history then cannot measure their returns. */
+static void
+correlated_data(bool low_weeks, uint64_t seed, double *y, double *X, double *roi)
+{
+    static const double rate[3] = {0.3, 0.5, 0.1}, half[3] = {1.0, 2.0, 0.6};
+    static const double beta[3] = {200, 100, 60}, scale[3] = {100, 50, 30};
+    rng r;
+    rng_seed(&r, seed);
+    double mean[3] = {0, 0, 0}, contrib[3] = {0, 0, 0}, spent[3] = {0, 0, 0};
+    for (size_t t = 0; t < N; t++) {
+        double budget = low_weeks && rng_uniform(&r) < 0.2 ? 0.1 * rng_uniform(&r)
+                                                           : 0.6 + 0.8 * rng_uniform(&r);
+        for (size_t j = 0; j < 3; j++) {
+            X[t * 3 + j] = scale[j] * budget * (0.8 + 0.4 * rng_uniform(&r));
+            mean[j] += X[t * 3 + j] / N;
+        }
+    }
+    for (size_t t = 0; t < N; t++) {
+        double v = 1000 + 50.0 * (double)t / N + 60 * sin(2 * M_PI * (double)t / PERIOD);
+        for (size_t j = 0; j < 3; j++) {
+            double w = 0, a = 0, pw = 1;
+            for (size_t i = 0; i < MMM_LAGS; i++, pw *= rate[j])
+                w += pw;
+            pw = 1;
+            for (size_t i = 0; i < MMM_LAGS && i <= t; i++, pw *= rate[j])
+                a += pw / w * X[(t - i) * 3 + j] / mean[j];
+            double c = beta[j] * sat(a, half[j]);
+            contrib[j] += c;
+            spent[j] += X[t * 3 + j];
+            v += c;
+        }
+        y[t] = v + 8 * rng_normal(&r);
+    }
+    for (size_t j = 0; j < 3; j++)
+        roi[j] = contrib[j] / spent[j];
+}
+
+static void
+test_correlated(void)
+{
+    double y[N], X[3 * N], roi_true[3];
+    mmm_kind kinds[3] = {MMM_SPEND, MMM_SPEND, MMM_SPEND};
+    correlated_data(true, 41, y, X, roi_true);
+    double cm[3] = {0, 0, 0}, cv[3][3] = {{0}};
+    for (size_t t = 0; t < N; t++)
+        for (size_t j = 0; j < 3; j++)
+            cm[j] += X[t * 3 + j] / N;
+    for (size_t t = 0; t < N; t++)
+        for (size_t a = 0; a < 3; a++)
+            for (size_t b = 0; b < 3; b++)
+                cv[a][b] += (X[t * 3 + a] - cm[a]) * (X[t * 3 + b] - cm[b]);
+    CHECK(cv[0][1] / sqrt(cv[0][0] * cv[1][1]) > 0.7); /* the levers do move together */
+    mmm_model *m = fit_period(y, X, N, 3, kinds);
+    if (!m)
+        return;
+    double tot[4], share[4], roi[4], lo[3], hi[3];
+    mmm_contributions(m, tot, share, roi);
+    CHECK(mmm_roi_interval(m, 1.0, 1000, 3, lo, hi) == WS_ERR_NUM && isnan(lo[0]));
+    CHECK_OK(mmm_roi_interval(m, 0.9, 1000, 3, lo, hi));
+    for (size_t j = 0; j < 3; j++) {
+        CHECK_NEAR(roi[j] / roi_true[j], 1.0, 0.25);
+        CHECK(lo[j] <= roi_true[j] && roi_true[j] <= hi[j]);
+        CHECK(lo[j] <= roi[j] && roi[j] <= hi[j]);
+    }
+    CHECK((roi[0] > roi[1]) == (roi_true[0] > roi_true[1]) &&
+          (roi[1] > roi[2]) == (roi_true[1] > roi_true[2]) &&
+          (roi[0] > roi[2]) == (roi_true[0] > roi_true[2]));
+    CHECK(m->warning[0] == '\0');
+    mmm_free(m);
+
+    correlated_data(false, 41, y, X, roi_true);
+    m = fit_period(y, X, N, 3, kinds);
+    if (!m)
+        return;
+    CHECK(strstr(m->warning, "is an extrapolation") != NULL);
+    CHECK(strstr(m->warning, "of levers ") != NULL); /* two or more named */
+    mmm_free(m);
+}
+
 static void
 test_confounding(void)
 {
@@ -604,9 +782,11 @@ main(void)
 {
     test_alloc_failures();
     test_confounding();
+    test_correlated();
     test_delayed_peak();
     test_qp();
     test_recovery();
+    test_coverage();
     test_scale_invariance();
     test_planner();
     test_degenerate();
