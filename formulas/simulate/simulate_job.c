@@ -26,7 +26,7 @@
 typedef struct sj_words {
     bool ja;
     const char *model_sheet, *model_head[7], *kinds[3], *stats[8], *warning, *none;
-    const char *contribution_sheet, *contribution_head[4], *baseline, *contribution_chart;
+    const char *contribution_sheet, *contribution_head[6], *baseline, *contribution_chart;
     const char *response_sheet, *response_axis, *response_spend, *response_chart;
     const char *scenario_sheet, *scenario_head[6], *scenario_chart;
     const char *plan_sheet, *plan_head[5], *total, *plan_series[2], *plan_chart;
@@ -43,7 +43,8 @@ static const sj_words sj_en = {
     .warning = "Warning",
     .none = "none",
     .contribution_sheet = "Contribution",
-    .contribution_head = {"Lever", "Contribution", "Share", "Return per unit spent"},
+    .contribution_head = {"Lever", "Contribution", "Share", "Return per unit spent",
+                          "Return: lower (90%)", "Return: upper (90%)"},
     .baseline = "baseline",
     .contribution_chart = "Contribution to the KPI",
     .response_sheet = "Response",
@@ -72,7 +73,8 @@ static const sj_words sj_ja = {
     .warning = "注意",
     .none = "なし",
     .contribution_sheet = "貢献度",
-    .contribution_head = {"施策", "貢献", "構成比", "支出1単位あたりの効果"},
+    .contribution_head = {"施策", "貢献", "構成比", "支出1単位あたりの効果",
+                          "効果の下限(90%)", "効果の上限(90%)"},
     .baseline = "ベースライン",
     .contribution_chart = "KPIへの貢献",
     .response_sheet = "反応曲線",
@@ -292,13 +294,17 @@ sj_contribution_sheet(ws_book *book, const job_ctx *c)
     const mmm_model *m = sim_entry_model(c->entry);
     size_t k = m->k;
     book_sheet *s = NULL;
-    double *v = mem_alloc(3 * (k + 1) * sizeof *v);
+    double *v = mem_alloc(5 * (k + 1) * sizeof *v);
     ws_status st;
     if (!v)
         return diag_nomem();
-    if ((st = book_add_unique_sheet(book, c->w->contribution_sheet, &s)))
+    /* The return's interval draws the coefficients and the curves (conditional on the
+     * curve family: the model's warning names levers whose return is extrapolated). */
+    double *lo = v + 3 * (k + 1), *hi = lo + k + 1;
+    if ((st = mmm_roi_interval(m, 0.9, SIM_DRAWS, SIM_SEED, lo, hi)) ||
+        (st = book_add_unique_sheet(book, c->w->contribution_sheet, &s)))
         goto done;
-    if ((st = sj_header(book, s, c->w->contribution_head, 4)))
+    if ((st = sj_header(book, s, c->w->contribution_head, 6)))
         goto done;
     mmm_contributions(m, v, v + k + 1, v + 2 * (k + 1));
     for (size_t j = 0; j <= k; j++) {
@@ -309,6 +315,10 @@ sj_contribution_sheet(ws_book *book, const job_ctx *c)
             goto done;
         if (isfinite(v[2 * (k + 1) + j]) &&
             (st = book_set_number(book, s, r, 3, v[2 * (k + 1) + j], 0)))
+            goto done;
+        if (j < k && isfinite(lo[j]) && isfinite(hi[j]) &&
+            ((st = book_set_number(book, s, r, 4, lo[j], 0)) ||
+             (st = book_set_number(book, s, r, 5, hi[j], 0))))
             goto done;
     }
     book_area cat = {1, 0, (uint32_t)k + 1, 0}, val = {1, 1, (uint32_t)k + 1, 1};

@@ -14,6 +14,7 @@
  * job's sheets left out), --job lines with quoted sheet names, defaults, Japanese labels,
  * and failure paths that must leave the book as it was.  Last, the jobs' own sheets in
  * Japanese: by --lang, by a Japanese series or lever name, and through a Japanese report. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,6 +543,15 @@ test_job_sheets_lang(const char *root)
     check_header(book, sheet_named(book, "シナリオ"), scenario_head, 4);
     long contrib = sheet_named(book, "貢献度");
     CHECK(find_row(book, (size_t)contrib, "ベースライン") == 5); /* after 4 levers */
+    /* Spend levers get a 90% interval around their return per unit spent; price none. */
+    for (long r = 1; contrib >= 0 && r <= 4; r++) {
+        double roi = num_at(book, (size_t)contrib, r, 3), lo = num_at(book, (size_t)contrib, r, 4);
+        double hi = num_at(book, (size_t)contrib, r, 5);
+        if (r < 4)
+            CHECK(lo < hi && lo <= roi && roi <= hi);
+        else
+            CHECK(isnan(roi) && isnan(lo) && isnan(hi));
+    }
     long model = sheet_named(book, "モデル");
     CHECK_STR(text_at(book, (size_t)model, 4, 1), "価格");      /* Price's kind */
 
