@@ -56,7 +56,8 @@ enum {
     TXT_TF_NONINDEP = 1 << 2, /* Japanese 非自立 / 接尾: not a content word of its own */
     TXT_TF_STOP = 1 << 3,     /* an English stop word */
     TXT_TF_ADJ_NOUN = 1 << 4, /* Japanese 形容動詞語幹 (きれい, 便利) */
-    TXT_TF_GENERIC = 1 << 5   /* Japanese 副詞可能 noun (場合, 今日, 全部): no topic of its own */
+    TXT_TF_GENERIC = 1 << 5,  /* Japanese 副詞可能 noun (場合, 今日, 全部): no topic of its own */
+    TXT_TF_PERSON = 1 << 6    /* Japanese 固有名詞,人名: part of a person's name */
 };
 
 typedef struct txt_token {

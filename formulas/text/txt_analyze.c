@@ -492,6 +492,12 @@ tokenize_ja(txt_doc *doc)
                 t.flags |= TXT_TF_ADJ_NOUN;
             if (field_is(p1, l1, "副詞可能"))
                 t.flags |= TXT_TF_GENERIC;
+            if (field_is(p1, l1, "固有名詞")) {
+                size_t l2;
+                const char *p2 = feature_field(node->feature, 2, &l2);
+                if (field_is(p2, l2, "人名"))
+                    t.flags |= TXT_TF_PERSON;
+            }
             if (field_is(p1, l1, "数"))
                 t.kind = TXT_TOK_NUMBER;
         } else if (field_is(p0, l0, "動詞")) {

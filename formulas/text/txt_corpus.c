@@ -113,6 +113,7 @@ typedef struct comment {
     size_t term0, nterm;  /* distinct term ids, in corpus->cterms */
     char *joined;         /* " base base ... " (English) or normalised text (Japanese) */
     txt_lang lang;
+    bool heading;         /* a Markdown heading ("# ...", "## ...") of a pasted document */
 } comment;
 
 struct txt_corpus {
@@ -398,6 +399,65 @@ is_relational_suffix(const txt_doc *doc, size_t i)
     return false;
 }
 
+/* Whether tokens [a, b) spell one of the n words in p. */
+static bool
+span_is(const txt_doc *doc, size_t a, size_t b, const char *const *p, size_t n)
+{
+    size_t s0 = doc->tok[a].off, s1 = doc->tok[b - 1].off + doc->tok[b - 1].len;
+    for (size_t k = 0; k < n; k++)
+        if (s1 - s0 == strlen(p[k]) && memcmp(doc->text + s0, p[k], s1 - s0) == 0)
+            return true;
+    return false;
+}
+
+static bool
+has_person(const txt_doc *doc, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++)
+        if (doc->tok[k].flags & TXT_TF_PERSON)
+            return true;
+    return false;
+}
+
+/* A title or role beside a person's name is no part of the name (コッポラ監督, 西林仁昭准教授,
+ * 田中靖浩著, 創業者スティーブ・ジョブズ): the keyword is the person.  Only next to a name
+ * MeCab knows as one (人名): 京都大学教授 stays whole.  The longest title goes first
+ * (准教授 before 教授). */
+static void
+trim_person_roles(const txt_doc *doc, size_t *pa, size_t *pb)
+{
+    static const char *const after[] = {
+        "監督", "教授", "准教授", "助教", "講師", "先生", "社長", "会長", "選手", "博士", "著",
+        "編", "訳", "代表", "代表取締役", "取締役", "議員", "知事", "市長", "首相", "大統領",
+        "記者", "理事長", "所長", "院長", "部長", "課長", "長官", "大臣", "総裁", "委員長",
+        "師", "画伯", "名誉教授", "特任教授", "主任", "研究員", "作", "選"};
+    static const char *const before[] = {
+        "創業者", "監督", "作家", "俳優", "女優", "歌手", "選手", "教授", "博士", "社長",
+        "会長", "著者", "記者", "画家", "詩人", "首相", "大統領", "代表", "代表取締役",
+        "准教授", "名誉教授", "研究員", "司会", "作者", "演出家", "脚本家", "指揮者"};
+    size_t a = *pa, b = *pb;
+    for (bool again = true; again && b > a + 1;) {
+        again = false;
+        for (size_t k = a + 1; k < b && !again; k++)
+            if (span_is(doc, k, b, after, sizeof after / sizeof after[0]) &&
+                has_person(doc, a, k)) {
+                b = k;
+                again = true;
+            }
+    }
+    for (bool again = true; again && b > a + 1;) {
+        again = false;
+        for (size_t k = b - 1; k > a && !again; k--)
+            if (span_is(doc, a, k, before, sizeof before / sizeof before[0]) &&
+                has_person(doc, k, b)) {
+                a = k;
+                again = true;
+            }
+    }
+    *pa = a;
+    *pb = b;
+}
+
 /* Japanese keywords: maximal compound nouns (prefix, nouns, suffixes, numbers, joined by
  * "・"), trimmed of parts that cannot open or close one; a compound without an independent
  * noun (三年, 2つ) or of more than JA_MAX_PARTS parts is no keyword. */
@@ -445,6 +505,7 @@ ja_phrases(txt_corpus *cp, const txt_doc *doc, u32vec *out)
                     b = k - 1;
                 break;
             }
+        trim_person_roles(doc, &a, &b);
         size_t heads = 0;
         for (size_t k = a; k < b; k++)
             heads += ja_part_of(doc, k) == JA_HEAD;
@@ -453,6 +514,18 @@ ja_phrases(txt_corpus *cp, const txt_doc *doc, u32vec *out)
         i = j;
     }
     return st;
+}
+
+/* A Markdown heading: "#" to "######", then a space ("#tag" is a hashtag, not a heading). */
+static bool
+is_heading(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = 0;
+    while (s[n] == '#')
+        n++;
+    return n >= 1 && n <= 6 && (s[n] == ' ' || s[n] == '\t');
 }
 
 static ws_status
@@ -593,6 +666,7 @@ txt_corpus_new(const char *const *texts, size_t n, const txt_lexicon *user, txt_
         comment *c = &cp->c[cp->nc++];
         c->source = i;
         c->lang = doc.lang;
+        c->heading = is_heading(doc.text);
         txt_sentiment(&doc, user, &c->sent);
         st = collect_comment(cp, &doc, c);
     }
@@ -839,7 +913,9 @@ rank_phrases(const txt_corpus *cp, const size_t *member, size_t which, ranked **
     size_t *scored = mem_calloc(P ? P : 1, sizeof *scored);
     double *sum = mem_calloc(P ? P : 1, sizeof *sum);
     ranked *r = mem_alloc((P ? P : 1) * sizeof *r);
-    if (!df || !scored || !sum || !r) {
+    uint8_t *heading = mem_calloc(P ? P : 1, 1);
+    if (!df || !scored || !sum || !r || !heading) {
+        mem_free(heading);
         mem_free(df);
         mem_free(scored);
         mem_free(sum);
@@ -855,6 +931,7 @@ rank_phrases(const txt_corpus *cp, const size_t *member, size_t which, ranked **
         for (size_t k = 0; k < c->nphr; k++) {
             uint32_t id = cp->cphr.v[c->phr0 + k];
             df[id]++;
+            heading[id] |= c->heading;
             if (c->sent.label != TXT_UNKNOWN) {
                 scored[id]++;
                 sum[id] += c->sent.score;
@@ -871,10 +948,22 @@ rank_phrases(const txt_corpus *cp, const size_t *member, size_t which, ranked **
         uint32_t words = cp->phrase_words[id];
         /* Everyday words (場合, 情報) give way to the words a text is about.  A Japanese
          * compound counts MeCab's words (自動車|優良|部品), which are shorter than English
-         * ones, so its length weighs in fully rather than by its square root (both checked
-         * on the even documents of the flatton set only). */
-        double len = cp->phrase_ja[id] ? (double)words : sqrt((double)words);
+         * ones, so its length weighs in fully rather than by its square root, and half its
+         * characters besides: a katakana or unknown word is one MeCab word however long
+         * (キュウリモザイクウイルス).  (Checked on the even documents of the flatton set
+         * only.) */
+        double len = sqrt((double)words);
+        if (cp->phrase_ja[id]) {
+            size_t chars = 0;
+            for (const char *q = key; *q; q++)
+                chars += ((unsigned char)*q & 0xC0) != 0x80;
+            len = (double)words + 0.5 * (double)chars;
+        }
         double wgt = (double)df[id] * len * (0.3 + 0.7 * cp->phrase_spec[id]);
+        /* What a heading of a pasted document names is what the text is about (checked on
+         * the even flatton documents as the rest). */
+        if (cp->phrase_ja[id] && heading[id])
+            wgt *= 3;
         /* One kanji alone (手, 図, 森) is seldom what a text is about. */
         if (cp->phrase_ja[id] && strlen(key) <= 3)
             wgt *= 0.5;
@@ -885,6 +974,7 @@ rank_phrases(const txt_corpus *cp, const size_t *member, size_t which, ranked **
         r[n].weight = wgt;
         n++;
     }
+    mem_free(heading);
     qsort(r, n, sizeof *r, cmp_ranked);
     *out = r;
     *count = n;

@@ -9,6 +9,7 @@
 #include "core/mem.h"
 #include "core/value.h"
 #include "text/text.h"
+#include "text/txt_model.h"
 #include "worldsheet.h"
 
 static txt_doc doc;
@@ -458,6 +459,84 @@ test_ja_keywords(void)
     txt_corpus_free(cp);
 }
 
+/* A title or role next to a person's name (人名) is dropped from the keyword; without a
+ * name (京都大学教授) the compound stays whole.  MeCab marks the name's tokens. */
+static void
+test_ja_keyword_person_roles(void)
+{
+    CHECK_OK(txt_doc_analyze(&doc, "田中靖浩著", strlen("田中靖浩著")));
+    CHECK(doc.ntok == 3);
+    if (doc.ntok == 3) {
+        CHECK((doc.tok[0].flags & TXT_TF_PERSON) && (doc.tok[1].flags & TXT_TF_PERSON));
+        CHECK(!(doc.tok[2].flags & TXT_TF_PERSON));
+    }
+    const char *texts[] = {
+        "フランシス・フォード・コッポラ監督の作品。",
+        "創業者スティーブ・ジョブズが語った。",
+        "西林仁昭准教授の研究。",
+        "田中靖浩著の本。",
+        "京都大学教授の話。",
+    };
+    txt_corpus *cp = NULL;
+    CHECK_OK(txt_corpus_new(texts, sizeof texts / sizeof texts[0], NULL, &cp));
+    txt_keyword *kw = NULL;
+    size_t nk = 0;
+    CHECK_OK(txt_corpus_keywords(cp, 100, &kw, &nk));
+    static const char *const want[] = {"フランシス・フォード・コッポラ", "スティーブ・ジョブズ",
+                                       "西林仁昭", "田中靖浩", "京都大学教授"};
+    static const char *const never[] = {"フランシス・フォード・コッポラ監督",
+                                        "創業者スティーブ・ジョブズ", "西林仁昭准",
+                                        "西林仁昭准教授", "田中靖浩著", "京都大学"};
+    for (size_t w = 0; w < sizeof want / sizeof want[0]; w++) {
+        bool found = false;
+        for (size_t k = 0; k < nk; k++)
+            found |= strcmp(kw[k].text, want[w]) == 0;
+        if (!found)
+            fprintf(stderr, "missing keyword %s\n", want[w]);
+        CHECK(found);
+    }
+    for (size_t k = 0; k < nk; k++)
+        for (size_t w = 0; w < sizeof never / sizeof never[0]; w++)
+            CHECK(strcmp(kw[k].text, never[w]) != 0);
+    txt_keywords_free(kw, nk);
+    txt_corpus_free(cp);
+}
+
+static double
+keyword_weight(const char *const *texts, size_t n, const char *which)
+{
+    txt_corpus *cp = NULL;
+    txt_keyword *kw = NULL;
+    size_t nk = 0;
+    double w = NAN;
+    CHECK_OK(txt_corpus_new(texts, n, NULL, &cp));
+    CHECK_OK(txt_corpus_keywords(cp, 100, &kw, &nk));
+    for (size_t k = 0; k < nk; k++)
+        if (strcmp(kw[k].text, which) == 0)
+            w = kw[k].weight;
+    txt_keywords_free(kw, nk);
+    txt_corpus_free(cp);
+    return w;
+}
+
+/* A Japanese keyword weighs comments x (MeCab words + characters / 2) x (0.3 + 0.7 x its
+ * specificity): 琵琶湖 is one MeCab word of 3 characters in one comment -> 2.5 x (0.3 + 0.7 s).
+ * A Markdown heading ("# ...") triples it; a hashtag ("#琵琶湖") is no heading. */
+static void
+test_ja_keyword_weights(void)
+{
+    double spec = txt_background_specificity("琵琶湖", strlen("琵琶湖"));
+    const char *plain[] = {"琵琶湖", "淀川"};
+    const char *head[] = {"# 琵琶湖", "淀川"};
+    const char *head2[] = {"## 琵琶湖", "淀川"};
+    const char *tag[] = {"#琵琶湖", "淀川"};
+    double w = keyword_weight(plain, 2, "琵琶湖");
+    CHECK_NEAR(w, 2.5 * (0.3 + 0.7 * spec), 1e-9);
+    CHECK_NEAR(keyword_weight(head, 2, "琵琶湖"), 3 * w, 1e-9);
+    CHECK_NEAR(keyword_weight(head2, 2, "琵琶湖"), 3 * w, 1e-9);
+    CHECK_NEAR(keyword_weight(tag, 2, "琵琶湖"), w, 1e-9);
+}
+
 /* The learned English model leaves a user's own words alone: a comment that uses one is
  * scored by the rules with the user's score (0.5 * 4 = 2 valence units -> 2 / sqrt(19)). */
 static void
@@ -493,6 +572,8 @@ main(void)
     test_topic_expansion();
     test_topic_weights();
     test_ja_keywords();
+    test_ja_keyword_person_roles();
+    test_ja_keyword_weights();
     test_user_words_bypass_model();
     test_formulas();
     txt_doc_clear(&doc);
