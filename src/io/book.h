@@ -43,6 +43,7 @@ typedef struct book_row {
     uint32_t row;
     uint32_t count;
     uint32_t cap;
+    bool pooled;      /* cells live in the sheet's cell pool (not freed on their own) */
     book_cell *cells; /* sorted by col */
 } book_row;
 
@@ -90,6 +91,10 @@ typedef struct book_sheet {
     book_chart *charts;
     size_t chart_count, chart_cap;
     uint32_t max_row, max_col; /* largest row/col holding a cell (valid when row_count) */
+    uint32_t row_cap_hint;     /* readers: cells a new row makes room for at once (0: few) */
+    void *cell_pool;           /* blocks rows made with row_cap_hint take their cells from */
+    book_cell *pool_next;      /* the free cells of the newest block */
+    size_t pool_left, pool_block;
     uint32_t freeze_rows;      /* frozen header rows, 0 = none */
     bool landscape;            /* print setup */
     bool fit_width;            /* print: fit to one page wide */

@@ -117,8 +117,6 @@ typedef struct xr {
     book_area *active; /* array formula areas that still reach the current row */
     size_t active_count, active_cap;
     xr_buf shifted;
-    size_t rows_seen;  /* sheet->row_count when the last cell was put */
-    uint32_t row_hint; /* cells in the previous row: the room a new row starts with */
 
     locale_t c_locale;
 } xr;
@@ -266,54 +264,87 @@ book_text(xr *x, xr_buf *b)
     return book_strndup(x->book, b->data, len);
 }
 
-/* Exact decimal parsing for the common case; anything else goes to strtod in the C
- * locale.  With at most 15 digits the mantissa is exact in a double and one division by
- * an exact power of ten rounds correctly (Clinger's fast path). */
+/* A number as OOXML writes it (xsd:double in decimal: [+-] digits [. digits] [e [+-]
+ * digits], white space around it tolerated), bit-identical to strtod in the C locale.
+ * Hex, "INF", "NaN" and anything strtod would take beyond decimal are not numbers.
+ *
+ * Clinger's fast path covers what spreadsheets write: when the digits, without the point,
+ * make an integer m <= 2^53 and the power of ten p is within +-22, both are exact doubles
+ * and one IEEE multiplication or division rounds m * 10^p correctly, as strtod does.
+ * Everything else (17 significant digits, big exponents) goes to strtod. */
 static const double pow10_tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 static bool
 parse_number(xr *x, const char *s, size_t n, double *out)
 {
     const char *p = s, *end = s + n;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    const char *num = p;
     bool neg = false;
-    if (p < end && *p == '-') {
-        neg = true;
-        p++;
-    }
+    if (p < end && (*p == '-' || *p == '+'))
+        neg = *p++ == '-';
     uint64_t m = 0;
-    int digits = 0, frac = 0;
-    const char *d0 = p;
-    while (p < end && (unsigned)(*p - '0') < 10) {
-        m = m * 10 + (uint64_t)(*p - '0');
-        digits++;
-        p++;
-    }
-    if (p < end && *p == '.') {
-        p++;
-        while (p < end && (unsigned)(*p - '0') < 10) {
-            m = m * 10 + (uint64_t)(*p - '0');
+    int digits = 0, frac = 0; /* significant digits kept in m; of them after the point */
+    bool any = false;
+    for (; p < end && (unsigned)(*p - '0') < 10; p++) {
+        any = true;
+        if (digits || *p != '0') { /* leading zeros add nothing */
+            if (digits < 19)
+                m = m * 10 + (uint64_t)(*p - '0');
             digits++;
-            frac++;
-            p++;
         }
     }
-    if (p == end && digits > 0 && digits <= 15 && p > d0) {
+    if (p < end && *p == '.') {
+        for (p++; p < end && (unsigned)(*p - '0') < 10; p++) {
+            any = true;
+            if (digits || *p != '0') {
+                if (digits < 19)
+                    m = m * 10 + (uint64_t)(*p - '0');
+                digits++;
+            }
+            frac++;
+        }
+    }
+    if (!any)
+        return false;
+    int64_t exp = 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        bool eneg = false;
+        if (p < end && (*p == '-' || *p == '+'))
+            eneg = *p++ == '-';
+        if (p == end || (unsigned)(*p - '0') >= 10)
+            return false;
+        for (; p < end && (unsigned)(*p - '0') < 10; p++)
+            if (exp < 100000)
+                exp = exp * 10 + (*p - '0');
+        if (eneg)
+            exp = -exp;
+    }
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    if (p != end)
+        return false;
+    /* frac counts every digit after the point, leading zeros too: "0.05" is 5e-2. */
+    int64_t pow10 = exp - frac;
+    if (digits <= 19 && m <= (UINT64_C(1) << 53) && pow10 >= -22 && pow10 <= 22) {
         double v = (double)m;
-        if (frac)
-            v /= pow10_tab[frac];
+        if (pow10 < 0)
+            v /= pow10_tab[-pow10];
+        else
+            v *= pow10_tab[pow10];
         *out = neg ? -v : v;
         return true;
     }
-    /* strtod needs a terminated string: the value buffer always is. */
+    /* strtod needs a terminated string: the value buffer always is, and it stops at the
+     * trailing white space checked above. */
     locale_t old = uselocale(x->c_locale);
-    char *stop = NULL;
-    double v = strtod(s, &stop);
+    double v = strtod(num, NULL);
     uselocale(old);
-    while (stop && stop < end && (*stop == ' ' || *stop == '\t' || *stop == '\n' ||
-                                  *stop == '\r'))
-        stop++;
-    if (n == 0 || stop != end || !isfinite(v))
+    if (!isfinite(v))
         return false;
     *out = v;
     return true;
@@ -344,22 +375,16 @@ typedef enum ref_parse { REF_OK, REF_BAD, REF_HUGE } ref_parse;
 static ref_parse
 parse_cell_ref(const char *s, uint64_t *row, uint64_t *col)
 {
-    uint64_t c = 0, r = 0;
-    int letters = 0, digits = 0;
-    bool huge = false;
-    for (; (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z'); s++) {
-        c = c * 26 + (uint64_t)((*s | 0x20) - 'a' + 1);
-        if (++letters > 7)
-            huge = true, c = 0;
-    }
-    for (; (unsigned)(*s - '0') < 10; s++) {
-        r = r * 10 + (uint64_t)(*s - '0');
-        if (++digits > 15)
-            huge = true, r = 1;
-    }
-    if (*s || letters == 0 || digits == 0)
+    uint64_t c = 0, r = 0; /* may wrap on absurd lengths: those are REF_HUGE below */
+    const char *p = s;
+    for (; (unsigned)((*p | 0x20) - 'a') < 26; p++)
+        c = c * 26 + (uint64_t)((*p | 0x20) - 'a' + 1);
+    const char *d = p;
+    for (; (unsigned)(*p - '0') < 10; p++)
+        r = r * 10 + (uint64_t)(*p - '0');
+    if (*p || d == s || p == d)
         return REF_BAD;
-    if (huge)
+    if (d - s > 7 || p - d > 15)
         return REF_HUGE;
     if (r == 0)
         return REF_BAD;
@@ -1088,8 +1113,10 @@ row_start(xr *x, const char **attrs)
         return;
     }
     if (x->sheet->row_count) {
+        /* A new row gets room for as many cells as the row before had, so a table is one
+         * allocation per row, sized exactly. */
         uint32_t n = x->sheet->rows[x->sheet->row_count - 1].count;
-        x->row_hint = n > 1 ? n : 0;
+        x->sheet->row_cap_hint = n > 1 ? n : 0;
     }
     x->row = (uint32_t)row;
     x->have_row = true;
@@ -1306,20 +1333,6 @@ cell_end(xr *x)
         xr_stop(x, diag_prefix(st, "%s: sheet '%s' (%s), cell %s", x->path, x->sheet->name,
                                x->entry, name));
         return;
-    }
-    if (x->sheet->row_count != x->rows_seen) {
-        /* A new row: give it room for as many cells as the row before had, so a table is
-         * one allocation per row, sized exactly, instead of doubling from eight. */
-        x->rows_seen = x->sheet->row_count;
-        book_row *r = &x->sheet->rows[x->sheet->row_count - 1];
-        if (r->count == 1 && r->cap < x->row_hint) {
-            book_cell *cells = mem_realloc(r->cells, x->row_hint * sizeof *cells);
-            if (cells) { /* without it, book_cell_put grows the row as usual */
-                r->cells = cells;
-                r->cap = x->row_hint;
-                cell = &r->cells[0];
-            }
-        }
     }
     cell->fmt = x->cfmt;
     cell->flags = 0;
@@ -1552,10 +1565,9 @@ read_sheet(xr *x, const xr_sheetref *ref, const char *entry)
     if (x->master_index)
         memset(x->master_index, 0, x->master_slots * sizeof *x->master_index);
     x->active_count = 0;
-    x->rows_seen = 0;
-    x->row_hint = 0;
     x->status = WS_OK;
     st = zipxml_parse(x->zip, entry, sheet_start, sheet_end, text_gather, x);
+    sheet->row_cap_hint = 0;
     x->sheet = NULL;
     return st;
 }

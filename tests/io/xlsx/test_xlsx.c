@@ -8,6 +8,7 @@
  * not decode _x000D_ (Excel does).
  *
  * Hostile inputs are generated here with minizip's zip writer into a temporary folder. */
+#include <math.h>
 #include <minizip/zip.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -717,6 +718,127 @@ test_hostile(void)
     CHECK(fails_with(path, NULL, WS_ERR_FORMAT, "no part xl/worksheets/sheet1.xml"));
 }
 
+/* ---------------------------------------------------------------------------------------
+ * numbers: the reader's fast decimal path must give exactly strtod's double
+ * ------------------------------------------------------------------------------------- */
+
+static const char *const number_specials[] = {
+    "0", "-0", "+0", "0.0", "-0.0", "-0e5", ".5", "5.", "+.5", "-.5", "5.e3", "007",
+    "0.000001", "0.1", "0.2", "0.30000000000000004", "0.3", "1E22", "1e23", "1E-22",
+    "1e-23", "9007199254740992", "9007199254740993", "9007199254740991.5",
+    "18014398509481985", "123456789012345678", "1234567890123456789012345",
+    "0.1000000000000000000000000001", "4.9406564584124654e-324", "2.2250738585072014E-308",
+    "1.7976931348623157e308", "1e-400", "123456.789e-3", "1.5E+3", "1.5e-03",
+    "7.0000000000000007E-2", "0.07000000000000001", " 12 ", "\t-3.25\n", "99999999999999999999",
+    "00000000000000000000001.5", "1.00000000000000000000", "3.14159265358979323846",
+};
+
+static const char *const number_bad[] = {"INF", "-INF", "NaN", "inf", "infinity", "0x1A",
+                                         "1e", "1e+", "--1", "1.2.3", ".", "-", "+", "1e400",
+                                         "1 2", "e5", "1,5"};
+
+static uint64_t
+xorshift(uint64_t *state) /* deterministic test strings */
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+static void
+test_numbers(void)
+{
+    enum { RANDOM = 3000 };
+    size_t nspecial = sizeof number_specials / sizeof number_specials[0];
+    size_t n = nspecial + RANDOM;
+    char(*text)[48] = malloc(n * sizeof *text);
+    char *xml = malloc(n * 96 + 256);
+    if (!text || !xml)
+        return;
+    uint64_t state = 88172645463325252u;
+#define NEXT() xorshift(&state)
+    for (size_t i = 0; i < n; i++) {
+        if (i < nspecial) {
+            snprintf(text[i], sizeof text[i], "%s", number_specials[i]);
+            continue;
+        }
+        unsigned kind = (unsigned)(NEXT() % 3);
+        if (kind == 0) { /* a double printed to 15, 16 or 17 digits */
+            double d;
+            uint64_t bits;
+            do {
+                bits = NEXT();
+                memcpy(&d, &bits, sizeof d);
+            } while (!isfinite(d));
+            snprintf(text[i], sizeof text[i], "%.*g", 15 + (int)(NEXT() % 3), d);
+        } else { /* digits, a point somewhere, an exponent sometimes */
+            char *w = text[i];
+            unsigned len = 1 + (unsigned)(NEXT() % 20), point = (unsigned)(NEXT() % (len + 2));
+            if (NEXT() % 4 == 0)
+                *w++ = NEXT() % 2 ? '-' : '+';
+            for (unsigned k = 0; k < len; k++) {
+                if (k == point)
+                    *w++ = '.';
+                *w++ = (char)('0' + (kind == 1 && k < 3 ? 0 : NEXT() % 10));
+            }
+            if (NEXT() % 3 == 0)
+                w += sprintf(w, "%c%s%d", NEXT() % 2 ? 'e' : 'E', NEXT() % 2 ? "-" : "",
+                             (int)(NEXT() % 330));
+            *w = '\0';
+            if (!isfinite(strtod(text[i], NULL)))
+                i--; /* an overflow is an error cell: draw again */
+        }
+    }
+#undef NEXT
+    size_t len = (size_t)sprintf(xml, "<worksheet " NS "><sheetData>");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(xml + len, "<row r=\"%zu\"><c r=\"A%zu\"><v>%s</v></c></row>",
+                               i + 1, i + 1, text[i]);
+    sprintf(xml + len, "</sheetData></worksheet>");
+    ws_book *b = NULL;
+    CHECK_OK(read_book(make_book("numbers.xlsx", xml, NULL), NULL, &b));
+    int bad = 0, fast = 0;
+    for (size_t i = 0; b && i < n; i++) {
+        char *end;
+        double want = strtod(text[i], &end);
+        const book_cell *c = book_cell_at(&b->sheets[0], (uint32_t)i, 0);
+        if (!isfinite(want)) { /* "1e400"-like strings are read as errors, tested below */
+            bad += c != NULL && c->value.type == WS_TYPE_NUMBER;
+            continue;
+        }
+        if (!c || c->value.type != WS_TYPE_NUMBER ||
+            memcmp(&c->value.as.number, &want, sizeof want) != 0) {
+            if (bad++ < 5)
+                fprintf(stderr, "  '%s': want %.17g, got %.17g\n", text[i], want,
+                        c ? c->value.as.number : 0.0);
+        }
+        fast += strlen(text[i]) < 16;
+    }
+    CHECK(bad == 0);
+    CHECK(fast > 500); /* the fast path was exercised, not only strtod */
+    if (b) {
+        /* -0 stays negative zero; 0.1 + 0.2 round trips through its 17 digits. */
+        const book_sheet *sh = &b->sheets[0];
+        CHECK(is_num(sh, "A2", 0.0) && signbit(cell(sh, "A2")->value.as.number));
+        CHECK(is_num(sh, "A16", 0.1 + 0.2));
+        CHECK(is_num(sh, "A38", 12.0)); /* " 12 " */
+    }
+    ws_book_close(b);
+    free(text);
+    free(xml);
+
+    for (size_t i = 0; i < sizeof number_bad / sizeof number_bad[0]; i++) {
+        char sheet[256];
+        snprintf(sheet, sizeof sheet,
+                 "<worksheet " NS "><sheetData><row><c><v>%s</v></c></row></sheetData>"
+                 "</worksheet>",
+                 number_bad[i]);
+        CHECK(fails_with(make_book("badnum.xlsx", sheet, NULL), NULL, WS_ERR_FORMAT,
+                         "is not a number"));
+    }
+}
+
 /* The zip layer's own contract, as the ODS reader uses it. */
 static int zx_elements;
 static zipxml *zx_zip;
@@ -780,6 +902,7 @@ main(void)
     test_zipxml();
     test_hostile();
     test_alloc_failures();
+    test_numbers();
     test_large();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
