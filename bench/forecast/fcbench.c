@@ -899,6 +899,7 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
     } ws_methods[] = {{"auto", FC_AUTO, 0, "worldsheet auto"},
                       {"ets", FC_ETS, 0, "worldsheet ets"},
                       {"theta", FC_THETA, 0, "worldsheet theta"},
+                      {"dotm", FC_AUTO, FC_PART_DOTM, "worldsheet part dotm"},
                       {"damped", FC_AUTO, FC_PART_DAMPED, "worldsheet part damped"},
                       {"ses", FC_AUTO, FC_PART_SES, "worldsheet part ses"},
                       {"holt", FC_AUTO, FC_PART_HOLT, "worldsheet part holt"},
@@ -1147,7 +1148,7 @@ usage(void)
 {
     fprintf(stderr,
             "usage: fcbench [--set NAME|all] [--limit N]\n"
-            "               [--methods auto,ets,theta,damped,ses,holt,naive,snaive]\n"
+            "               [--methods auto,ets,theta,dotm,damped,ses,holt,naive,snaive]\n"
             "               [--detect] [--m3-all] [--data DIR] [--baselines DIR] [--smoke]\n"
             "               [--trace]  (per-series model and errors of worldsheet rows on stderr)\n"
             "  data: $WS_SHARED_DATA/forecast, else ../shared/data/forecast\n"

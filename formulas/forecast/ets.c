@@ -324,14 +324,13 @@ done:
 }
 
 ws_status
-ets_select(const double *y, size_t n, size_t m, bool season_allowed, double *fitted,
-           ets_fit *out)
+ets_select(const double *y, size_t n, size_t m, int forms, double *fitted, ets_fit *out)
 {
     bool positive = true;
     for (size_t i = 0; i < n; i++)
         if (!(y[i] > 0.0))
             positive = false;
-    bool seasonal = season_allowed && m >= 2 && m <= ETS_MAX_M && n >= 2 * m;
+    bool seasonal = forms != ETS_SEASONS_NONE && m >= 2 && m <= ETS_MAX_M && n >= 2 * m;
     static const int errors[] = {ETS_ADD, ETS_MUL};
     static const int seasons[] = {ETS_NONE, ETS_ADD, ETS_MUL};
     ets_fit best, cur;
@@ -342,6 +341,8 @@ ets_select(const double *y, size_t n, size_t m, bool season_allowed, double *fit
             for (size_t si = 0; si < 3; si++) {
                 ets_model md = {errors[ei], tr ? ETS_ADD : ETS_NONE, seasons[si], tr == 2};
                 if (md.season && !seasonal)
+                    continue;
+                if (!md.season && seasonal && forms == ETS_SEASONS_ONLY)
                     continue;
                 if (!positive && (md.error == ETS_MUL || md.season == ETS_MUL))
                     continue;

@@ -44,10 +44,14 @@ typedef struct ets_fit {
 ws_status ets_fit_model(const double *y, size_t n, size_t m, ets_model model, double *fitted,
                         ets_fit *out);
 
+/* Which forms ets_select tries: non-seasonal only, all (R's default), or, when a season
+ * can be fitted, seasonal only. */
+enum { ETS_SEASONS_NONE = 0, ETS_SEASONS_ANY = 1, ETS_SEASONS_ONLY = 2 };
+
 /* Fit every admissible model (as R's ets with its defaults: no multiplicative trend, no
- * additive error with multiplicative season) and keep the one with the lowest AICc.
- * `season_allowed` false restricts to non-seasonal forms. */
-ws_status ets_select(const double *y, size_t n, size_t m, bool season_allowed, double *fitted,
+ * additive error with multiplicative season) among `forms` and keep the one with the
+ * lowest AICc. */
+ws_status ets_select(const double *y, size_t n, size_t m, int forms, double *fitted,
                      ets_fit *out);
 
 /* Point forecasts 1..h. */
@@ -77,8 +81,26 @@ void theta_forecast(const theta_fit *fit, size_t h, double *mean);
 /* Standard error of the h-step forecast: the SES state-space form, as thetaf. */
 double theta_se(const theta_fit *fit, size_t h);
 /* How much wider than Theta's analytic intervals its in-sample errors at steps 1..h from
- * every origin past n/3 are: the root mean square of error / se.  1 when too short. */
-double theta_calibration(const double *y, size_t n, size_t h);
+ * every origin past n/3 are: k[0..h), the root mean square of error / se.  1 when too
+ * short. */
+void theta_calibration(const double *y, size_t n, size_t h, double *k);
+
+/* ----- Dynamic optimised Theta (Fiorucci, Pellegrini, Louzada, Petropoulos & Koehler
+ * 2016, IJF 32:1151-1161): the theta line's weight, the smoothing and the initial level
+ * fitted by least squares, with the trend line re-estimated at every time step. ----- */
+typedef struct dotm_fit {
+    double alpha;  /* SES smoothing of the data */
+    double w;      /* 1 - 1/theta, in [0, 0.99] */
+    double l0;     /* initial level */
+    double level;  /* final level l_n */
+    double a, b;   /* final intercept and slope of the least-squares line (time 1..n) */
+    double sigma2; /* one-step residual variance */
+    size_t n;
+} dotm_fit;
+
+ws_status dotm_fit_series(const double *y, size_t n, double *fitted, dotm_fit *out);
+void dotm_forecast(const dotm_fit *fit, size_t h, double *mean);
+double dotm_se(const dotm_fit *fit, size_t h);
 
 /* ----- seasonality helpers (decomp.c) ----- */
 /* The 90% test of thetaf / the M4 benchmarks on the raw series: is the autocorrelation at

@@ -44,21 +44,25 @@ void fc_spec_default(fc_spec *spec);
 ws_status fc_forecast(const double *y, size_t n, const fc_spec *spec, fc_result *out);
 void fc_result_clear(fc_result *result);
 
-/* The parts "auto" may combine (the forecast and the interval bounds are averaged over
- * the parts that fit the data).  Each part that needs a season works on data adjusted by
- * a classical decomposition when the 90% autocorrelation test at the period passes. */
+/* The parts "auto" may combine: the forecast is their median (the mean of the middle two
+ * when even; the mean of one or two), the interval the median forecast plus and minus the
+ * parts' mean half-widths, widened by a calibration on the series' own past errors.  Each
+ * part that needs a season works on data adjusted by a classical decomposition (of the
+ * last 10 seasons) when the 90% autocorrelation test at the period passes. */
 enum {
     FC_PART_ETS = 1 << 0,    /* ETS selected by AICc (seasonal forms when period <= 24) */
     FC_PART_THETA = 1 << 1,  /* Theta (SES with drift), as R's thetaf */
     FC_PART_DAMPED = 1 << 2, /* ETS(A,Ad,N) on adjusted data */
     FC_PART_SES = 1 << 3,    /* ETS(A,N,N) on adjusted data */
-    FC_PART_HOLT = 1 << 4    /* ETS(A,A,N) on adjusted data */
+    FC_PART_HOLT = 1 << 4,   /* ETS(A,A,N) on adjusted data */
+    FC_PART_DOTM = 1 << 5    /* dynamic optimised Theta (Fiorucci et al. 2016), adjusted */
 };
-#define FC_COMPONENTS_MAX 5
-/* What FC_AUTO combines on seasonal data (a period whose season is significant)... */
-#define FC_AUTO_PARTS (FC_PART_ETS | FC_PART_THETA | FC_PART_DAMPED | FC_PART_SES)
-/* ...and otherwise (fc_forecast_parts given exactly FC_AUTO_PARTS switches to this). */
-#define FC_AUTO_PARTS_NONSEASONAL (FC_PART_THETA | FC_PART_DAMPED)
+#define FC_COMPONENTS_MAX 6
+/* What FC_AUTO combines: on training holdouts (the last h values of every training series
+ * of the twelve sets, no test file) the median of these four had the lowest mean OWA
+ * (0.859; the mean of the same four 0.863, DOTM alone 0.860, the previous
+ * ETS+Theta+Damped+SES mean 0.874). */
+#define FC_AUTO_PARTS (FC_PART_ETS | FC_PART_THETA | FC_PART_DAMPED | FC_PART_DOTM)
 
 /* fc_forecast with FC_AUTO meaning the combination of `parts` (for benchmarks comparing
  * strategies); other methods ignore `parts`. */

@@ -175,8 +175,8 @@ seasonality_impl(const formula_args *args, ws_range **out)
     {"seasonality", "omitted or 1: detect the period; 0: no season; n >= 2: period n",     \
      WS_ARG_NUMBER, true}
 #define FC_MODEL_ARG                                                                       \
-    {"model", "\"auto\" (default: ETS, Theta, damped trend and SES combined), \"ets\", "        \
-              "\"theta\", \"naive\" or \"snaive\"",                                          \
+    {"model", "\"auto\" (default: median of ETS, Theta, damped trend and optimised Theta), " \
+              "\"ets\", \"theta\", \"naive\" or \"snaive\"",                               \
      WS_ARG_TEXT, true}
 
 static const ws_arg_info forecast_args[] = {

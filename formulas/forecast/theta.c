@@ -199,22 +199,24 @@ fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
     return WS_OK;
 }
 
-double
-theta_calibration(const double *y, size_t n, size_t h)
+void
+theta_calibration(const double *y, size_t n, size_t h, double *k)
 {
     theta_fit fit;
-    double *lev = NULL;
-    double k = 1.0;
+    double *lev = NULL, *sum = NULL;
+    size_t *cnt = NULL;
+    for (size_t i = 0; i < h; i++)
+        k[i] = 1.0;
     if (n < 8 || theta_fit_series(y, n, NULL, &fit) != WS_OK)
-        return 1.0;
-    /* Levels before each observation, from the full-sample parameters. */
-    if (!(lev = mem_alloc(n * sizeof *lev)))
-        return 1.0;
+        return;
+    lev = mem_alloc(n * sizeof *lev);
+    sum = mem_calloc(h, sizeof *sum);
+    cnt = mem_calloc(h, sizeof *cnt);
+    if (!lev || !sum || !cnt)
+        goto done;
     double a = fit.alpha > 1e-10 ? fit.alpha : 1e-10;
-    double l = fit.level;
-    /* Re-run the SES recursion from its fitted start: level before y[0] is profiled. */
+    /* Levels before each observation, from the full-sample parameters and profiled start. */
     double l0 = 0.0;
-    (void)l;
     {
         double lv = 0.0, d = 1.0, sed = 0.0, sdd = 0.0;
         for (size_t t = 0; t < n; t++) {
@@ -226,13 +228,11 @@ theta_calibration(const double *y, size_t n, size_t h)
         }
         l0 = sdd > 0.0 ? sed / sdd : 0.0;
     }
-    l = l0;
+    double l = l0;
     for (size_t t = 0; t < n; t++) {
         lev[t] = l;
         l += a * (y[t] - l);
     }
-    double sum = 0.0;
-    size_t cnt = 0;
     for (size_t t0 = n / 3 > 3 ? n / 3 : 3; t0 < n; t0++) {
         double off = (1.0 - pow(1.0 - a, (double)t0)) / a;
         for (size_t i = 1; i <= h && t0 + i - 1 < n; i++) {
@@ -240,13 +240,166 @@ theta_calibration(const double *y, size_t n, size_t h)
             double e = y[t0 + i - 1] - f;
             double se = theta_se(&fit, i);
             if (se > 0.0) {
-                sum += e * e / (se * se);
-                cnt++;
+                sum[i - 1] += e * e / (se * se);
+                cnt[i - 1]++;
             }
         }
     }
-    if (cnt > 0)
-        k = sqrt(sum / (double)cnt);
+    double ts = 0.0;
+    size_t tc = 0;
+    for (size_t i = 0; i < h; i++) {
+        ts += sum[i];
+        tc += cnt[i];
+    }
+    if (tc == 0)
+        goto done;
+    /* Per step, from the steps with at least 3 errors, never below the pooled ratio nor
+     * below an earlier step's: errors grow with the horizon faster than the SES variance
+     * on trending data, and a later step has fewer origins to show it. */
+    double prev = sqrt(ts / (double)tc);
+    for (size_t i = 0; i < h; i++) {
+        double ki = cnt[i] >= 3 ? sqrt(sum[i] / (double)cnt[i]) : prev;
+        if (!(ki >= prev))
+            ki = prev;
+        prev = ki;
+        k[i] = isfinite(ki) ? ki : 1.0;
+    }
+done:
     mem_free(lev);
-    return isfinite(k) ? k : 1.0;
+    mem_free(sum);
+    mem_free(cnt);
+}
+
+/* ----- Dynamic optimised Theta ----- */
+
+/* theta <= 100: the paper leaves theta >= 1 unbounded; on training holdouts 0.99 did as
+ * well as 0.9 (mean OWA 0.8387 vs 0.8394) and better than 0.75 (0.8414). */
+#define DOTM_W_MAX 0.99
+
+/* One pass of DOTM with smoothing a: the one-step errors are r_t - l0 d_t - w D_t, linear
+ * in the initial level l0 and the line weight w, so both are a 2x2 least-squares solve
+ * (w kept in [0, DOTM_W_MAX]).  Returns the SSE; with `fit` set, also the final states and
+ * fitted values for those l0 and w. */
+static double
+dotm_pass(const double *y, size_t n, double a, double *fitted, dotm_fit *fit)
+{
+    double srr = 0.0, srd = 0.0, srD = 0.0, sdd = 0.0, sdD = 0.0, sDD = 0.0;
+    double c = 0.0, d = 1.0, ybar = 0.0, A = 0.0, B = 0.0, D = 0.0, q = 1.0 - a;
+    for (int pass = 0; pass < (fit ? 2 : 1); pass++) {
+        double l0 = 0.0, w = 0.0;
+        if (pass == 1) {
+            double det = sdd * sDD - sdD * sdD;
+            w = det > 1e-12 * sdd * sDD && sDD > 0.0 ? (sdd * srD - sdD * srd) / det : 0.0;
+            w = w < 0.0 ? 0.0 : w > DOTM_W_MAX ? DOTM_W_MAX : w;
+            l0 = sdd > 0.0 ? (srd - w * sdD) / sdd : 0.0;
+            fit->w = w;
+            fit->l0 = l0;
+        }
+        c = 0.0, d = 1.0, ybar = 0.0, A = 0.0, B = 0.0, D = 0.0;
+        double sse = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double t = (double)(i + 1);
+            double r = y[i] - c;
+            if (pass == 0) {
+                srr += r * r;
+                srd += r * d;
+                srD += r * D;
+                sdd += d * d;
+                sdD += d * D;
+                sDD += D * D;
+            } else {
+                double mu = c + l0 * d + w * D;
+                if (fitted)
+                    fitted[i] = mu;
+                sse += (y[i] - mu) * (y[i] - mu);
+            }
+            c = a * y[i] + q * c;
+            d *= q;
+            double prev = ybar;
+            ybar += (y[i] - ybar) / t;
+            B = i == 0 ? 0.0 : ((t - 2.0) * B + 6.0 / t * (y[i] - prev)) / (t + 1.0);
+            A = ybar - (t + 1.0) / 2.0 * B;
+            D = d * A + (1.0 - d * q) / a * B;
+        }
+        if (pass == 1) {
+            fit->level = c + l0 * d;
+            fit->a = A;
+            fit->b = B;
+            return sse;
+        }
+    }
+    double det = sdd * sDD - sdD * sdD;
+    double w = det > 1e-12 * sdd * sDD && sDD > 0.0 ? (sdd * srD - sdD * srd) / det : 0.0;
+    w = w < 0.0 ? 0.0 : w > DOTM_W_MAX ? DOTM_W_MAX : w;
+    double l0 = sdd > 0.0 ? (srd - w * sdD) / sdd : 0.0;
+    double sse = srr - 2.0 * l0 * srd - 2.0 * w * srD + l0 * l0 * sdd + 2.0 * l0 * w * sdD +
+                 w * w * sDD;
+    return sse > 0.0 ? sse : 0.0;
+}
+
+ws_status
+dotm_fit_series(const double *y, size_t n, double *fitted, dotm_fit *out)
+{
+    if (n < 4)
+        return diag_fail(WS_ERR_NA, "Theta needs at least 4 values, got %zu", n);
+    const double lo_a = 1e-3, hi_a = 0.999;
+    enum { GRID = 12 };
+    double best_a = lo_a, best_sse = HUGE_VAL;
+    for (int i = 0; i <= GRID; i++) {
+        double a = lo_a + (hi_a - lo_a) * (double)i / GRID;
+        double sse = dotm_pass(y, n, a, NULL, NULL);
+        if (sse < best_sse) {
+            best_sse = sse;
+            best_a = a;
+        }
+    }
+    double step = (hi_a - lo_a) / GRID;
+    double a = best_a - step > lo_a ? best_a - step : lo_a;
+    double b = best_a + step < hi_a ? best_a + step : hi_a;
+    const double g = 0.6180339887498949;
+    double c = b - g * (b - a), d = a + g * (b - a);
+    double fc = dotm_pass(y, n, c, NULL, NULL), fd = dotm_pass(y, n, d, NULL, NULL);
+    for (int it = 0; it < 30 && b - a > 1e-5; it++) {
+        if (fc < fd) {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = dotm_pass(y, n, c, NULL, NULL);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = dotm_pass(y, n, d, NULL, NULL);
+        }
+    }
+    double am = (a + b) / 2.0;
+    if (best_sse < dotm_pass(y, n, am, NULL, NULL))
+        am = best_a;
+    memset(out, 0, sizeof *out);
+    double sse = dotm_pass(y, n, am, fitted, out);
+    if (!isfinite(sse) || !isfinite(out->level))
+        return diag_fail(WS_ERR_NA, "no admissible Theta parameters");
+    out->alpha = am;
+    out->n = n;
+    /* alpha, l0 and theta */
+    out->sigma2 = sse / (double)(n > 3 ? n - 3 : 1);
+    return WS_OK;
+}
+
+void
+dotm_forecast(const dotm_fit *fit, size_t h, double *mean)
+{
+    double a = fit->alpha, q = 1.0 - a;
+    double qn = pow(q, (double)fit->n);
+    for (size_t i = 0; i < h; i++)
+        mean[i] = fit->level +
+                  fit->w * (qn * fit->a + ((double)i + (1.0 - qn * q) / a) * fit->b);
+}
+
+double
+dotm_se(const dotm_fit *fit, size_t h)
+{
+    return sqrt(fit->sigma2 * ((double)(h - 1) * fit->alpha * fit->alpha + 1.0));
 }

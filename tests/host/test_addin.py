@@ -230,6 +230,12 @@ def round_trip(office, cli, xlsx, cases, calc_grids, fails, tmp, label):
                     where = "%s (%s) %s!%s %s" % (label, "recalculated" if recalc else
                                                   "as stored by worldsheet run",
                                                   case["sheet"], case["range"], case["formula"])
+                    # `worldsheet run` keeps the cached value of a formula whose outer
+                    # function is not ours (=SUM(WS.FORECAST(...))): whoever saved the file
+                    # last computed it, so only the recalculated pass can compare it.
+                    outer_ours = case["formula"].lstrip("=").upper().startswith("WS.")
+                    if not recalc and not outer_ours:
+                        continue
                     sheet = doc.Sheets.getByName(case["sheet"])
                     first = sheet.getCellRangeByName(case["range"]).getCellByPosition(0, 0)
                     if "WS." not in first.getFormula().upper():

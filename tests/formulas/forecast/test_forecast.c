@@ -66,6 +66,73 @@ test_theta_vs_r(void)
     fc_result_clear(&r);
 }
 
+/* DOTM written out from the equations of Fiorucci et al. (2016, section 3.2), with the
+ * line refitted by plain least squares at every t (not by the paper's recursion, which
+ * theta.c uses), so both the recursion and the forecast formula are checked. */
+static double
+dotm_reference(const double *y, size_t n, double a, double w, double l0, double *mu,
+               double *f, size_t h)
+{
+    double l = l0, A = 0.0, B = 0.0, sse = 0.0;
+    for (size_t t = 1; t <= n; t++) {
+        double q = pow(1.0 - a, (double)(t - 1));
+        mu[t - 1] = l + w * (q * A + (1.0 - q * (1.0 - a)) / a * B);
+        sse += (y[t - 1] - mu[t - 1]) * (y[t - 1] - mu[t - 1]);
+        l = a * y[t - 1] + (1.0 - a) * l;
+        double mt = (double)(t + 1) / 2.0, my = 0.0, sxy = 0.0, sxx = 0.0;
+        for (size_t i = 1; i <= t; i++)
+            my += y[i - 1] / (double)t;
+        for (size_t i = 1; i <= t; i++) {
+            sxy += ((double)i - mt) * (y[i - 1] - my);
+            sxx += ((double)i - mt) * ((double)i - mt);
+        }
+        B = sxx > 0.0 ? sxy / sxx : 0.0;
+        A = my - mt * B;
+    }
+    double qn = pow(1.0 - a, (double)n);
+    for (size_t k = 1; k <= h; k++)
+        f[k - 1] = l + w * (qn * A + ((double)(k - 1) + (1.0 - qn * (1.0 - a)) / a) * B);
+    return sse;
+}
+
+static void
+test_dotm(void)
+{
+    dotm_fit fit;
+    double fitted[24], mu[24], f[6], g[6], fr[6];
+    CHECK_OK(dotm_fit_series(air24, 24, fitted, &fit));
+    CHECK(fit.alpha > 0.0 && fit.alpha < 1.0);
+    CHECK(fit.w >= 0.0 && fit.w <= 0.99);
+    double sse = dotm_reference(air24, 24, fit.alpha, fit.w, fit.l0, mu, fr, 6);
+    for (int t = 0; t < 24; t++)
+        CHECK_NEAR(fitted[t], mu[t], 1e-9 * 150);
+    dotm_forecast(&fit, 6, f);
+    for (int k = 0; k < 6; k++)
+        CHECK_NEAR(f[k], fr[k], 1e-9 * 150);
+    /* sigma^2 = SSE / (n - 3): alpha, theta and l0 */
+    CHECK_NEAR(fit.sigma2, sse / 21.0, 1e-9 * sse);
+    /* Least squares: every nearby admissible parameter vector fits worse. */
+    const double da[] = {-0.02, 0.02, 0, 0, 0, 0}, dw[] = {0, 0, -0.05, 0.05, 0, 0};
+    const double dl[] = {0, 0, 0, 0, -1.0, 1.0};
+    for (int i = 0; i < 6; i++) {
+        double a = fit.alpha + da[i], w = fit.w + dw[i];
+        if (a <= 0.0 || a >= 1.0 || w < 0.0 || w > 0.99)
+            continue;
+        CHECK(dotm_reference(air24, 24, a, w, fit.l0 + dl[i], mu, g, 6) >= sse - 1e-9);
+    }
+    /* A trending series: the theta line is used (w > 0) and the forecast keeps rising. */
+    double tr[40];
+    rng r;
+    rng_seed(&r, 11);
+    for (int t = 0; t < 40; t++)
+        tr[t] = 10.0 + 0.5 * t + 0.3 * rng_normal(&r);
+    CHECK_OK(dotm_fit_series(tr, 40, NULL, &fit));
+    dotm_forecast(&fit, 6, f);
+    CHECK(fit.w > 0.3);
+    CHECK(f[5] > f[0] && f[0] > 27.0);
+    CHECK(dotm_fit_series(tr, 3, NULL, &fit) == WS_ERR_NA);
+}
+
 static void
 test_ets_vs_r(void)
 {
@@ -423,11 +490,52 @@ test_data_handling(void)
     fc_result_clear(&a);
 }
 
+/* auto is the median of its four parts, each of which can be run alone: on a seasonal
+ * series the forecast must be the mean of the middle two part forecasts at every step. */
+static void
+test_auto_median(void)
+{
+    double y[96];
+    rng r;
+    rng_seed(&r, 5);
+    for (int t = 0; t < 96; t++)
+        y[t] = 300 + 2.0 * t + 40 * sin(2 * M_PI * t / 12) + 8 * rng_normal(&r);
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = 12;
+    spec.horizon = 8;
+    fc_result a, p[4];
+    const unsigned parts[4] = {FC_PART_ETS, FC_PART_THETA, FC_PART_DAMPED, FC_PART_DOTM};
+    CHECK_OK(fc_forecast(y, 96, &spec, &a));
+    CHECK(strstr(a.model, "DOTM") != NULL && strstr(a.model, "Damped") != NULL);
+    for (int j = 0; j < 4; j++)
+        CHECK_OK(fc_forecast_parts(y, 96, &spec, parts[j], &p[j]));
+    for (int i = 0; i < 8; i++) {
+        double v[4];
+        for (int j = 0; j < 4; j++)
+            v[j] = p[j].mean[i];
+        for (int x = 0; x < 4; x++) /* sort 4 values */
+            for (int z = x + 1; z < 4; z++)
+                if (v[z] < v[x]) {
+                    double t = v[x];
+                    v[x] = v[z];
+                    v[z] = t;
+                }
+        CHECK_NEAR(a.mean[i], 0.5 * (v[1] + v[2]), 1e-9 * fabs(a.mean[i]));
+        CHECK(a.lower[i] < a.mean[i] && a.mean[i] < a.upper[i]);
+    }
+    for (int j = 0; j < 4; j++)
+        fc_result_clear(&p[j]);
+    fc_result_clear(&a);
+}
+
 int
 main(void)
 {
     test_theta_vs_r();
     test_ets_vs_r();
+    test_dotm();
+    test_auto_median();
     test_hand();
     test_simulated_intervals();
     test_season_detect();
