@@ -551,6 +551,21 @@ done:
 #define PRIOR_SD_RATE (MMM_RATE_MAX / 3.4641016151377546)
 #define PRIOR_SD_CURV 4.0
 
+/* One draw of the parameters' deviation from the fit, delta = L z with z standard normal
+ * and L the Cholesky factor of their joint covariance (z is scratch; both hold q values). */
+static void
+draw_delta(const mmm_model *m, rng *r, double *z, double *delta)
+{
+    for (size_t i = 0; i < m->q; i++)
+        z[i] = rng_normal(r);
+    for (size_t i = 0; i < m->q; i++) {
+        double s = 0;
+        for (size_t j = 0; j <= i; j++)
+            s += m->chol[i * m->q + j] * z[j];
+        delta[i] = s;
+    }
+}
+
 /* The half-saturation moved by d in curvature, 1/half^2 (within the searched box). */
 static double
 half_moved(double half, double d)
@@ -1098,14 +1113,9 @@ mmm_simulate(const mmm_model *m, const double *scenario, size_t h, double level,
         rng r;
         rng_seed(&r, seed);
         for (size_t d = 0; d < draws; d++) {
-            for (size_t j = 0; j < q; j++)
-                z[j] = rng_normal(&r);
+            draw_delta(m, &r, z, delta);
             for (size_t i = 0; i < q; i++) {
-                double s = 0;
-                for (size_t j = 0; j <= i; j++)
-                    s += m->chol[i * q + j] * z[j];
-                delta[i] = s;
-                s += i < p ? m->beta[i] : 0.0;
+                double s = delta[i] + (i < p ? m->beta[i] : 0.0);
                 if (i >= m->lever_col && i < p && m->kinds[i - m->lever_col] == MMM_SPEND &&
                     s < 0)
                     s = 0;
@@ -1211,14 +1221,7 @@ mmm_roi_interval(const mmm_model *m, double level, size_t draws, uint64_t seed, 
     rng r;
     rng_seed(&r, seed);
     for (size_t d = 0; d < draws; d++) {
-        for (size_t i = 0; i < q; i++)
-            z[i] = rng_normal(&r);
-        for (size_t i = 0; i < q; i++) {
-            double s = 0;
-            for (size_t j = 0; j <= i; j++)
-                s += m->chol[i * q + j] * z[j];
-            delta[i] = s;
-        }
+        draw_delta(m, &r, z, delta);
         for (size_t j = 0; j < k; j++) {
             if (m->kinds[j] != MMM_SPEND)
                 continue;
