@@ -369,7 +369,9 @@ ws_book_run(ws_book *book, ws_progress_fn progress, void *user, ws_run_stats *st
     runner rn = {.book = book, .progress = progress, .user = user};
     ws_status st = collect(&rn);
     if (st == WS_OK && rn.stats.skipped)
-        diag_info("%zu formulas are not worldsheet formulas; their cached values are kept",
+        diag_info(rn.stats.skipped == 1
+                      ? "%zu formula is not a worldsheet formula; its cached value is kept"
+                      : "%zu formulas are not worldsheet formulas; their cached values are kept",
                   rn.stats.skipped);
     for (size_t i = 0; st == WS_OK && i < rn.count; i++)
         if (rn.items[i].state == 0)
