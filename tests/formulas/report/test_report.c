@@ -21,9 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <minizip/unzip.h>
-
 #include "check.h"
+#include "zip_part.h"
 #include "core/mem.h"
 #include "io/book.h"
 
@@ -33,52 +32,7 @@ static char tmpdir[] = "/tmp/ws-report-XXXXXX";
 static const char *golden_dir;
 static bool update;
 
-/* ----- zip parts ----- */
-
-static char *
-zip_entry(const char *path, const char *entry)
-{
-    unzFile uz = unzOpen64(path);
-    if (!uz)
-        return NULL;
-    char *data = NULL;
-    unz_file_info64 info;
-    if (unzLocateFile(uz, entry, 1) == UNZ_OK &&
-        unzGetCurrentFileInfo64(uz, &info, NULL, 0, NULL, 0, NULL, 0) == UNZ_OK &&
-        unzOpenCurrentFile(uz) == UNZ_OK) {
-        data = malloc((size_t)info.uncompressed_size + 1);
-        int n = data ? unzReadCurrentFile(uz, data, (unsigned)info.uncompressed_size) : -1;
-        unzCloseCurrentFile(uz);
-        if (n < 0 || (uint64_t)n != info.uncompressed_size) {
-            free(data);
-            data = NULL;
-        } else {
-            data[n] = '\0';
-        }
-    }
-    unzClose(uz);
-    return data;
-}
-
-static char *
-file_read(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *data = malloc((size_t)n + 1);
-    if (data && fread(data, 1, (size_t)n, f) != (size_t)n) {
-        free(data);
-        data = NULL;
-    }
-    if (data)
-        data[n] = '\0';
-    fclose(f);
-    return data;
-}
+/* ----- golden parts ----- */
 
 /* Every <v>...</v> becomes <v>#</v>, in place. */
 static void
@@ -123,7 +77,7 @@ compare_golden(const char *part, const char *name)
     } else if (want) {
         check_passed++;
     }
-    free(want);
+    mem_free(want);
 }
 
 /* The targets of the relationships of `rels`, e.g. "../charts/chart1.xml", in order. */
@@ -291,12 +245,12 @@ test_example(const char *root)
     ws_book_close(book);
 
     /* Part by part. */
-    char *wb = zip_entry(out, "xl/workbook.xml");
+    char *wb = zip_part(out, "xl/workbook.xml");
     CHECK(wb != NULL);
     if (wb)
         compare_golden(wb, "workbook.xml");
-    free(wb);
-    char *sheet = zip_entry(out, "xl/worksheets/sheet1.xml");
+    mem_free(wb);
+    char *sheet = zip_part(out, "xl/worksheets/sheet1.xml");
     CHECK(sheet != NULL);
     if (sheet) {
         CHECK(strstr(sheet, "<pageSetUpPr fitToPage=\"1\"/>") != NULL);
@@ -305,31 +259,31 @@ test_example(const char *root)
         mask_values(sheet);
         compare_golden(sheet, "report-sheet.xml");
     }
-    free(sheet);
+    mem_free(sheet);
     for (int i = 2; i <= 11; i++) {
         char name[64];
         snprintf(name, sizeof name, "xl/worksheets/sheet%d.xml", i);
-        char *x = zip_entry(out, name);
+        char *x = zip_part(out, name);
         CHECK(x != NULL);
         bool fresh = i <= 5;
         if (x)
             CHECK((strstr(x, "orientation=\"landscape\"") != NULL) == fresh &&
                   (strstr(x, "<pageSetUpPr fitToPage=\"1\"/>") != NULL) == fresh);
-        free(x);
+        mem_free(x);
     }
-    char *rels = zip_entry(out, "xl/worksheets/_rels/sheet1.xml.rels");
+    char *rels = zip_part(out, "xl/worksheets/_rels/sheet1.xml.rels");
     char targets[8][128], charts[8][128];
     size_t n = rels ? rel_targets(rels, targets, 8) : 0;
-    free(rels);
+    mem_free(rels);
     CHECK(n == 1 && strstr(targets[0], "drawings/drawing") != NULL);
     size_t nc = 0;
     if (n == 1) {
         char name[256];
         const char *base = strrchr(targets[0], '/') + 1;
         snprintf(name, sizeof name, "xl/drawings/_rels/%s.rels", base);
-        char *drels = zip_entry(out, name);
+        char *drels = zip_part(out, name);
         nc = drels ? rel_targets(drels, charts, 8) : 0;
-        free(drels);
+        mem_free(drels);
     }
     CHECK(nc == 4);
     /* In the order they were added: budget split and sentiment as columns, complaints as
@@ -339,13 +293,13 @@ test_example(const char *root)
     for (size_t i = 0; i < nc && i < 4; i++) {
         char name[256], golden[64];
         snprintf(name, sizeof name, "xl/charts/%s", strrchr(charts[i], '/') + 1);
-        char *x = zip_entry(out, name);
+        char *x = zip_part(out, name);
         CHECK(x != NULL && strstr(x, kinds[i]) != NULL);
         if (x) {
             snprintf(golden, sizeof golden, "report-chart%zu.xml", i + 1);
             compare_golden(x, golden);
         }
-        free(x);
+        mem_free(x);
     }
 }
 

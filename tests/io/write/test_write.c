@@ -10,9 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <minizip/unzip.h>
-
 #include "check.h"
+#include "zip_part.h"
 #include "core/mem.h"
 #include "io/book.h"
 #include "io/chart.h"
@@ -25,52 +24,6 @@
 static char tmpdir[] = "/tmp/ws-write-XXXXXX";
 static const char *golden_dir;
 static bool update;
-
-/* An entry of a zip, NUL-terminated (mem-allocated), or NULL. */
-static char *
-zip_entry(const char *path, const char *entry)
-{
-    unzFile uz = unzOpen64(path);
-    if (!uz)
-        return NULL;
-    char *data = NULL;
-    unz_file_info64 info;
-    if (unzLocateFile(uz, entry, 1) == UNZ_OK &&
-        unzGetCurrentFileInfo64(uz, &info, NULL, 0, NULL, 0, NULL, 0) == UNZ_OK &&
-        unzOpenCurrentFile(uz) == UNZ_OK) {
-        data = mem_alloc((size_t)info.uncompressed_size + 1);
-        int n = data ? unzReadCurrentFile(uz, data, (unsigned)info.uncompressed_size) : -1;
-        if (n < 0 || (uint64_t)n != info.uncompressed_size ||
-            unzCloseCurrentFile(uz) != UNZ_OK) {
-            mem_free(data);
-            data = NULL;
-        } else {
-            data[n] = '\0';
-        }
-    }
-    unzClose(uz);
-    return data;
-}
-
-static char *
-file_read(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *data = mem_alloc((size_t)n + 1);
-    if (data && fread(data, 1, (size_t)n, f) != (size_t)n) {
-        mem_free(data);
-        data = NULL;
-    }
-    if (data)
-        data[n] = '\0';
-    fclose(f);
-    return data;
-}
 
 static bool
 files_same(const char *p1, const char *p2)
@@ -98,7 +51,7 @@ check_golden(const char *xlsx, const char *entry, const char *name)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", golden_dir, name);
-    char *got = zip_entry(xlsx, entry);
+    char *got = zip_part(xlsx, entry);
     CHECK(got != NULL);
     if (!got)
         return;
@@ -294,7 +247,7 @@ test_main_book(void)
     check_golden(path, "docProps/core.xml", "main-core.xml");
 
     /* The features themselves, independently of the reference files. */
-    char *x = zip_entry(path, "xl/worksheets/sheet1.xml");
+    char *x = zip_part(path, "xl/worksheets/sheet1.xml");
     CHECK(contains(x, "<c r=\"C4\" t=\"e\"><v>#N/A</v></c>"));
     CHECK(x && !strstr(x, "too few")); /* the reason stays out of the file */
     CHECK(contains(x, "<c r=\"C5\" t=\"e\"><v>#NUM!</v></c>"));
@@ -321,7 +274,7 @@ test_main_book(void)
     CHECK(contains(x, "<v>1234567.891</v>"));
     mem_free(x);
 
-    x = zip_entry(path, "xl/workbook.xml");
+    x = zip_part(path, "xl/workbook.xml");
     CHECK(contains(x, "<sheet name=\"Sales 2024\" sheetId=\"1\""));
     CHECK(contains(x, "<sheet name=\"売上データ\" sheetId=\"2\""));
     CHECK(contains(x, "<sheet name=\"It's\" sheetId=\"3\""));
@@ -332,15 +285,15 @@ test_main_book(void)
     mem_free(x);
 
     /* References follow renamed sheets; text that only looks like one does not. */
-    x = zip_entry(path, "xl/worksheets/sheet6.xml");
+    x = zip_part(path, "xl/worksheets/sheet6.xml");
     CHECK(contains(x, "<f>'a_b'!A1&amp;'" LONG_CUT "'!A1</f>"));
     CHECK(contains(x, "<f>\"'a/b'!A1\"</f>"));
     mem_free(x);
-    x = zip_entry(path, "xl/worksheets/sheet2.xml");
+    x = zip_part(path, "xl/worksheets/sheet2.xml");
     CHECK(contains(x, "<f>'Sales 2024'!B2+Sales!A1</f><v>10</v>"));
     mem_free(x);
 
-    x = zip_entry(path, "xl/charts/chart1.xml");
+    x = zip_part(path, "xl/charts/chart1.xml");
     CHECK(contains(x, "<c:lineChart>"));
     CHECK(contains(x, "<c:f>'Sales 2024'!$A$2:$A$5</c:f>"));
     CHECK(contains(x, "<c:f>'Sales 2024'!$B$2:$B$5</c:f>"));
@@ -349,18 +302,18 @@ test_main_book(void)
     CHECK(contains(x, "<a:prstDash val=\"dash\"/>"));
     CHECK(contains(x, "Sales forecast"));
     mem_free(x);
-    x = zip_entry(path, "xl/charts/chart2.xml");
+    x = zip_part(path, "xl/charts/chart2.xml");
     CHECK(contains(x, "<c:barDir val=\"col\"/>"));
     mem_free(x);
-    x = zip_entry(path, "xl/charts/chart3.xml");
+    x = zip_part(path, "xl/charts/chart3.xml");
     CHECK(contains(x, "<c:barDir val=\"bar\"/>"));
     CHECK(contains(x, "横棒"));
     mem_free(x);
-    x = zip_entry(path, "xl/drawings/drawing1.xml");
+    x = zip_part(path, "xl/drawings/drawing1.xml");
     CHECK(x != NULL);
     mem_free(x);
 
-    x = zip_entry(path, "docProps/core.xml");
+    x = zip_part(path, "docProps/core.xml");
     CHECK(contains(x, "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-11-14T22:13:20Z"
                       "</dcterms:created>"));
     mem_free(x);
@@ -370,7 +323,7 @@ test_main_book(void)
     opt.values_only = true;
     CHECK_OK(xlsx_write(book, path, &opt));
     check_golden(path, "xl/worksheets/sheet1.xml", "values-sheet1.xml");
-    x = zip_entry(path, "xl/worksheets/sheet1.xml");
+    x = zip_part(path, "xl/worksheets/sheet1.xml");
     CHECK(x && !strstr(x, "WS."));
     CHECK(contains(x, "<c r=\"A7\"><f>B2*2</f><v>20</v></c>"));
     CHECK(contains(x, "<c r=\"F7\"><v>0</v></c>"));
@@ -382,8 +335,8 @@ test_main_book(void)
     char again[512];
     out_path(again, sizeof again, "values2.xlsx");
     CHECK_OK(xlsx_write(book, again, &opt));
-    char *a = zip_entry(path, "xl/worksheets/sheet1.xml");
-    char *b = zip_entry(again, "xl/worksheets/sheet1.xml");
+    char *a = zip_part(path, "xl/worksheets/sheet1.xml");
+    char *b = zip_part(again, "xl/worksheets/sheet1.xml");
     CHECK(a && b && strcmp(a, b) == 0);
     mem_free(a);
     mem_free(b);
@@ -414,7 +367,7 @@ test_date1904(void)
     out_path(path, sizeof path, "d1904.xlsx");
     ws_save_options opt = {.created_time = CREATED};
     CHECK_OK(xlsx_write(book, path, &opt));
-    char *x = zip_entry(path, "xl/worksheets/sheet1.xml");
+    char *x = zip_part(path, "xl/worksheets/sheet1.xml");
     /* 2024-01-01 is 45292 in the 1900 system: 43830 + 1462. */
     CHECK(contains(x, "<c r=\"A1\" s=\"1\"><v>45292</v></c><c r=\"B1\"><v>43830</v></c>"));
     CHECK(contains(x, "<c r=\"C1\" s=\"1\"><f>A1+1</f><v>45293</v></c>"));
@@ -434,7 +387,7 @@ test_edges(void)
     char path[512];
     out_path(path, sizeof path, "empty.xlsx");
     CHECK_OK(xlsx_write(book, path, NULL));
-    char *x = zip_entry(path, "xl/workbook.xml");
+    char *x = zip_part(path, "xl/workbook.xml");
     CHECK(contains(x, "<sheet name=\"Sheet1\""));
     mem_free(x);
 
@@ -467,15 +420,15 @@ test_edges(void)
     }
     out_path(path, sizeof path, "edges.xlsx");
     CHECK_OK(xlsx_write(book, path, NULL));
-    x = zip_entry(path, "xl/workbook.xml");
+    x = zip_part(path, "xl/workbook.xml");
     CHECK(contains(x, "<sheet name=\"history~2\""));
     mem_free(x);
-    x = zip_entry(path, "xl/worksheets/sheet1.xml");
+    x = zip_part(path, "xl/worksheets/sheet1.xml");
     CHECK(contains(x, "<c r=\"XFD1048576\"><v>1</v></c>"));
     CHECK(contains(x, "<c r=\"A2\" t=\"str\"><f>A1</f><v>x</v></c>"));
     CHECK(contains(x, "<c r=\"A3\"><f>A1</f><v>1</v></c>"));
     mem_free(x);
-    x = zip_entry(path, "xl/sharedStrings.xml");
+    x = zip_part(path, "xl/sharedStrings.xml");
     CHECK(contains(x, "<si><t>''</t></si>"));
     char *p = x ? strstr(x, "xxxx") : NULL;
     size_t run = 0;
@@ -483,11 +436,11 @@ test_edges(void)
         run++;
     CHECK(run == 32767);
     mem_free(x);
-    x = zip_entry(path, "xl/charts/chart1.xml");
+    x = zip_part(path, "xl/charts/chart1.xml");
     CHECK(contains(x, "<c:f>'history~2'!$B$1:$B$4</c:f>"));
     CHECK(x && !strstr(x, "<c:f>A1</c:f>") && !strstr(x, "<c:f>B1</c:f>"));
     mem_free(x);
-    CHECK(zip_entry(path, "xl/charts/chart2.xml") == NULL);
+    CHECK(zip_part(path, "xl/charts/chart2.xml") == NULL);
 
     /* chart helpers refuse what they cannot draw */
     book_area none = {1, 0, 0, 0}, off = {0, 0, 0, BOOK_MAX_COLS};
