@@ -20,9 +20,12 @@ if [ ! -s "$book" ]; then
 fi
 ours=""
 theirs=""
+floor=""
 i=0
 while [ "$i" -lt "$runs" ]; do
     ours="$ours$("$exe" read "$book")
+"
+    floor="$floor$("$exe" floor "$book")
 "
     theirs="$theirs$(/usr/bin/python3 "$here/openpyxl_read.py" "$book")
 "
@@ -40,18 +43,25 @@ o_cells=$(printf '%s' "$ours" | median 2)
 o_cpu=$(printf '%s' "$ours" | median 10)
 o_wall=$(printf '%s' "$ours" | median 4)
 o_mb=$(printf '%s' "$ours" | median 8)
+f_cpu=$(printf '%s' "$floor" | median 10)
+f_wall=$(printf '%s' "$floor" | median 4)
+f_mb=$(printf '%s' "$floor" | median 8)
 t_cells=$(printf '%s' "$theirs" | median 2)
 t_cpu=$(printf '%s' "$theirs" | median 10)
 t_wall=$(printf '%s' "$theirs" | median 4)
 t_mb=$(printf '%s' "$theirs" | median 8)
 echo "book: $book ($(du -k "$book" | cut -f1) KiB); medians of $runs runs each"
 awk -v oc="$o_cells" -v ocpu="$o_cpu" -v ow="$o_wall" -v om="$o_mb" \
+    -v fcpu="$f_cpu" -v fw="$f_wall" -v fm="$f_mb" \
     -v tc="$t_cells" -v tcpu="$t_cpu" -v tw="$t_wall" -v tm="$t_mb" 'BEGIN {
     printf "%-22s %9s %8s %8s %9s %14s\n", "", "cells", "CPU s", "wall s", "peak MB", "cells/CPU s"
     f = "%-22s %9d %8.3f %8.3f %9.1f %14.0f\n"
     printf f, "worldsheet xlsx_read", oc, ocpu, ow, om, oc / ocpu
     printf f, "openpyxl read_only", tc, tcpu, tw, tm, tc / tcpu
+    printf "%-22s %9s %8.3f %8.3f %9.1f %14s\n", "minizip+expat floor", "-", fcpu, fw, fm, "-"
     r = tcpu / ocpu
+    printf "floor: expat with no handlers, %.1fx openpyxl; the reader does %.0f%% more work\n",
+           tcpu / fcpu, 100 * (ocpu / fcpu - 1)
     printf "speed ratio (CPU time): %.1fx openpyxl (wall time: %.1fx)\n", r, tw / ow
     printf "goal: >= 10x by CPU time and peak RSS < 100 MB: %s\n",
            (r >= 10 && om < 100 && oc == tc) ? "met" : "NOT met"
