@@ -60,7 +60,7 @@ awk -v oc="$o_cells" -v ocpu="$o_cpu" -v ow="$o_wall" -v om="$o_mb" \
     printf f, "openpyxl read_only", tc, tcpu, tw, tm, tc / tcpu
     printf "%-22s %9s %8.3f %8.3f %9.1f %14s\n", "minizip+expat floor", "-", fcpu, fw, fm, "-"
     r = tcpu / ocpu
-    printf "floor: expat with no handlers, %.1fx openpyxl; the reader does %.0f%% more work\n",
+    printf "floor: expat to empty handlers, %.1fx openpyxl; the reader does %.0f%% more work\n",
            tcpu / fcpu, 100 * (ocpu / fcpu - 1)
     printf "speed ratio (CPU time): %.1fx openpyxl (wall time: %.1fx)\n", r, tw / ow
     printf "goal: >= 10x by CPU time and peak RSS < 100 MB: %s\n",

@@ -5,7 +5,10 @@
 
 #include "core/mem.h"
 
+/* Blocks double from ARENA_BLOCK to ARENA_BLOCK_MAX: a small book keeps small blocks, and
+ * the strings of a big one fill a few large blocks that take huge pages. */
 #define ARENA_BLOCK 65536
+#define ARENA_BLOCK_MAX (4u << 20)
 
 struct arena_block {
     arena_block *next;
@@ -19,6 +22,7 @@ arena_init(arena *a)
     a->head = NULL;
     a->used = 0;
     a->total = 0;
+    a->block = 0;
 }
 
 void
@@ -40,11 +44,12 @@ arena_alloc(arena *a, size_t size)
     if (size > SIZE_MAX / 2)
         return NULL;
     if (!a->head || a->used + size > a->head->size) {
-        size_t cap = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
+        size_t cap = size > ARENA_BLOCK / 4 ? size : a->block ? a->block : ARENA_BLOCK;
         arena_block *b = mem_alloc(sizeof *b + cap);
         if (!b)
             return NULL;
         b->size = cap;
+        mem_advise_huge(b, sizeof *b + cap);
         if (a->head && size > ARENA_BLOCK / 4) {
             /* A large piece gets its own block behind the head, so the head's free space
              * is not wasted. */
@@ -56,6 +61,8 @@ arena_alloc(arena *a, size_t size)
         b->next = a->head;
         a->head = b;
         a->used = 0;
+        size_t next = a->block ? a->block : ARENA_BLOCK;
+        a->block = next < ARENA_BLOCK_MAX ? 2 * next : ARENA_BLOCK_MAX;
     }
     void *p = a->head->data + a->used;
     a->used += size;

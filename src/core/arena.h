@@ -11,6 +11,7 @@ typedef struct arena {
     arena_block *head;
     size_t used;  /* bytes used in head */
     size_t total; /* bytes handed out, for limits and statistics */
+    size_t block; /* size of the next block (0: the first size) */
 } arena;
 
 void arena_init(arena *a);

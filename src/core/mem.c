@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static atomic_long fail_countdown = -1;
 static atomic_int fail_sticky = 0;
@@ -107,4 +108,18 @@ long
 mem_alloc_count(void)
 {
     return atomic_load(&alloc_count);
+}
+
+void
+mem_advise_huge(void *block, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t a = ((uintptr_t)block + 4095) & ~(uintptr_t)4095;
+    uintptr_t e = ((uintptr_t)block + size) & ~(uintptr_t)4095;
+    if (size >= MEM_HUGE_MIN && e > a)
+        madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)block;
+    (void)size;
+#endif
 }

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #include "core/diag.h"
 #include "core/mem.h"
@@ -13,7 +12,7 @@
 /* The cell pool: a reader that knows how many cells a row will hold (row_cap_hint) takes
  * them from big per-sheet blocks instead of one allocation per row.  Why: on a 1,000,000
  * cell sheet the kernel's page faults for 100,000 small allocations were a third of the
- * reading time; blocks of 4 MiB and more are advised to use huge pages (one fault per
+ * reading time; blocks of 2 MiB and more are advised to use huge pages (one fault per
  * 2 MiB), and blocks start small and double, so a small sheet never gets a huge page. */
 typedef struct book_pool_block {
     struct book_pool_block *next;
@@ -22,22 +21,6 @@ typedef struct book_pool_block {
 
 #define BOOK_POOL_FIRST (64u << 10)
 #define BOOK_POOL_MAX (8u << 20)
-#define BOOK_POOL_HUGE (4u << 20)
-
-static void
-pool_advise(void *block, size_t size)
-{
-#ifdef MADV_HUGEPAGE
-    /* Advice only: where it is refused, nothing changes. */
-    uintptr_t a = ((uintptr_t)block + 4095) & ~(uintptr_t)4095;
-    uintptr_t e = ((uintptr_t)block + size) & ~(uintptr_t)4095;
-    if (e > a)
-        madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)block;
-    (void)size;
-#endif
-}
 
 static book_cell *
 pool_take(book_sheet *sheet, uint32_t n)
@@ -54,8 +37,7 @@ pool_take(book_sheet *sheet, uint32_t n)
         book_pool_block *b = mem_alloc(bytes);
         if (!b)
             return NULL;
-        if (bytes >= BOOK_POOL_HUGE)
-            pool_advise(b, bytes);
+        mem_advise_huge(b, bytes);
         b->next = sheet->cell_pool;
         sheet->cell_pool = b;
         sheet->pool_block = bytes;
