@@ -18,6 +18,7 @@
 
 #include "core/diag.h"
 #include "core/mem.h"
+#include "core/value.h"
 #include "registry.h"
 #include "text/text.h"
 
@@ -34,25 +35,10 @@ read_texts(const ws_range *r, const char *arg, char ***out, size_t *n_out, size_
     ws_status st = WS_OK;
     for (size_t i = 0; i < n && !st; i++) {
         const ws_value *v = &r->cells[i];
-        char buf[64];
-        const char *s = NULL;
-        switch ((ws_type)v->type) {
-        case WS_TYPE_EMPTY:
-            break;
-        case WS_TYPE_TEXT:
-            s = v->as.text;
-            break;
-        case WS_TYPE_NUMBER:
-            snprintf(buf, sizeof buf, "%.15g", v->as.number);
-            s = buf;
-            break;
-        case WS_TYPE_BOOL:
-            s = v->as.boolean ? "TRUE" : "FALSE";
-            break;
-        case WS_TYPE_ERROR:
+        char buf[VALUE_TEXT_BUF];
+        const char *s = value_as_text(v, buf);
+        if (v->type == WS_TYPE_ERROR)
             st = diag_fail(WS_ERR_VALUE, "%s: cell %zu holds an error", arg, i + 1);
-            break;
-        }
         if (st || !s || !s[0])
             continue;
         if (!(t[i] = mem_strdup(s)))
@@ -174,22 +160,14 @@ sentiment_common(const formula_args *args, bool label, ws_range **out)
     for (size_t i = 0; !st && i < range_size(in); i++) {
         const ws_value *v = &in->cells[i];
         size_t row = i / in->cols, col = i % in->cols;
-        char buf[64];
-        const char *s = NULL;
-        if (v->type == WS_TYPE_EMPTY || (v->type == WS_TYPE_TEXT && !v->as.text[0]))
-            continue;
+        char buf[VALUE_TEXT_BUF];
+        const char *s = value_as_text(v, buf);
         if (v->type == WS_TYPE_ERROR) {
             st = ws_range_set_error(r, row, col, WS_CELL_ERR_VALUE, "text: the cell holds an error");
             continue;
         }
-        if (v->type == WS_TYPE_TEXT) {
-            s = v->as.text;
-        } else if (v->type == WS_TYPE_NUMBER) {
-            snprintf(buf, sizeof buf, "%.15g", v->as.number);
-            s = buf;
-        } else {
-            s = v->as.boolean ? "TRUE" : "FALSE";
-        }
+        if (!s || !s[0])
+            continue;
         txt_sentiment_result res;
         ws_status e = txt_sentiment_text(&doc, s, strlen(s), user, &res);
         if (e == WS_ERR_NOMEM) {

@@ -19,6 +19,7 @@
 
 #include "core/diag.h"
 #include "core/mem.h"
+#include "core/value.h"
 #include "io/book.h"
 #include "io/chart.h"
 #include "registry.h"
@@ -171,28 +172,13 @@ sj_collect(const ws_range *r, book_area area, sj_input *in)
     for (size_t c = 0; c < r->cols && !st; c++) {
         for (size_t i = 0; i < r->rows && !st; i++) {
             const ws_value *v = range_get(r, i, c);
-            char buf[64];
-            const char *s = NULL;
-            switch ((ws_type)v->type) {
-            case WS_TYPE_EMPTY:
-                break;
-            case WS_TYPE_TEXT:
-                s = v->as.text;
-                break;
-            case WS_TYPE_NUMBER:
-                snprintf(buf, sizeof buf, "%.15g", v->as.number);
-                s = buf;
-                break;
-            case WS_TYPE_BOOL:
-                s = v->as.boolean ? "TRUE" : "FALSE";
-                break;
-            case WS_TYPE_ERROR: {
+            char buf[VALUE_TEXT_BUF];
+            const char *s = value_as_text(v, buf);
+            if (v->type == WS_TYPE_ERROR) {
                 char name[16];
                 book_cell_name(area.row0 + (uint32_t)i, area.col0 + (uint32_t)c, name);
                 st = diag_fail(WS_ERR_VALUE, "summarize: --range: cell %s holds an error",
                                name);
-                break;
-            }
             }
             if (st || !s || !s[strspn(s, " \t\r\n")])
                 continue;

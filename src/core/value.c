@@ -1,5 +1,7 @@
 #include "core/value.h"
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include "core/diag.h"
@@ -306,4 +308,22 @@ range_numbers(const ws_range *range, const char *arg_name, double **out, size_t 
     *out = x;
     *count = n;
     return WS_OK;
+}
+
+const char *
+value_as_text(const ws_value *value, char buf[VALUE_TEXT_BUF])
+{
+    switch ((ws_type)value->type) {
+    case WS_TYPE_TEXT:
+        return value->as.text;
+    case WS_TYPE_NUMBER:
+        snprintf(buf, VALUE_TEXT_BUF, "%.15g", value->as.number);
+        return buf;
+    case WS_TYPE_BOOL:
+        return value->as.boolean ? "TRUE" : "FALSE";
+    case WS_TYPE_EMPTY:
+    case WS_TYPE_ERROR:
+        break;
+    }
+    return NULL;
 }

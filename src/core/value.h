@@ -57,6 +57,11 @@ ws_value value_bool(bool b);
 ws_status value_set_text(ws_value *value, const char *text, size_t len);
 ws_status value_set_error(ws_value *value, ws_cell_error error, const char *reason);
 
+/* A value as the text a comment reader sees: text as is, a number as "%.15g" (written in
+ * buf), TRUE / FALSE; NULL for an empty cell or an error. */
+#define VALUE_TEXT_BUF 32
+const char *value_as_text(const ws_value *value, char buf[VALUE_TEXT_BUF]);
+
 /* A 1×1 range holding an error for `status` with the current diag reason.  NULL when
  * memory ran out. */
 ws_range *range_error_from_status(ws_status status);
