@@ -9,7 +9,8 @@
 # Corpora grow in $BUILD/fuzz/corpus/<target> across runs (seeded from tests/data/books,
 # the reader tests' files and the hostile corpus); crashes, leaks and timeouts land in
 # $BUILD/fuzz/artifacts/<target>-*.  Exit status 1 when any target found something.
-# Targets run one after another (the machine may have few cores); WS_FUZZ_TARGETS picks some.
+# Targets run one after another (the machine may have few cores); WS_FUZZ_TARGETS picks some,
+# and two invocations with different targets may run at once (one per core).
 # With WS_FUZZ_BUDGET=cpu, SECONDS counts CPU seconds, not wall seconds: a target is run
 # again on its grown corpus until its processes have used that much CPU, so a campaign on
 # a busy machine still gets the CPU time it claims.  The cpu column is what was used.
@@ -42,8 +43,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # CPU seconds used so far by finished child processes (user + system), from `times`, which
 # must run in this shell: in a pipe or $(...) it would report a subshell's children.
 child_cpu() {
-    times >"$WORK/times"
-    sed -n 2p "$WORK/times" | awk '{ t = 0
+    times >"$WORK/times.$$"
+    sed -n 2p "$WORK/times.$$" | awk '{ t = 0
         for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] }
         printf "%d\n", t }'
 }
@@ -58,8 +59,8 @@ for t in $TARGETS; do
     log=$WORK/$t.log
     : >"$log"
     before=$(ls "$WORK/artifacts" | grep -c "^$t-" || true)
-    child_cpu >"$WORK/cpu_start"
-    cpu_start=$(cat "$WORK/cpu_start")
+    child_cpu >"$WORK/cpu.$$"
+    cpu_start=$(cat "$WORK/cpu.$$")
     spent=0
     execs=0
     while :; do
@@ -71,15 +72,15 @@ for t in $TARGETS; do
         cat "$log.part" >>"$log"
         n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log.part" | tail -1)
         execs=$((execs + ${n:-0}))
-        child_cpu >"$WORK/cpu_now"
-        spent=$(($(cat "$WORK/cpu_now") - cpu_start))
+        child_cpu >"$WORK/cpu.$$"
+        spent=$(($(cat "$WORK/cpu.$$") - cpu_start))
         [ "$BUDGET" = cpu ] || break
         [ "$(ls "$WORK/artifacts" | grep -c "^$t-" || true)" -eq "$before" ] || break
         [ "$spent" -lt "$SECONDS_EACH" ] || break
         # Fewer than 10 CPU seconds left: not worth reloading the corpus.
         [ $((SECONDS_EACH - spent)) -ge 10 ] || break
     done
-    rm -f "$log.part"
+    rm -f "$log.part" "$WORK/times.$$" "$WORK/cpu.$$"
     after=$(ls "$WORK/artifacts" | grep -c "^$t-" || true)
     found=$((after - before))
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
