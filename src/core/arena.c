@@ -44,12 +44,15 @@ arena_alloc(arena *a, size_t size)
     if (size > SIZE_MAX / 2)
         return NULL;
     if (!a->head || a->used + size > a->head->size) {
-        size_t cap = size > ARENA_BLOCK / 4 ? size : a->block ? a->block : ARENA_BLOCK;
-        arena_block *b = mem_alloc(sizeof *b + cap);
+        /* A block of the doubling series is a power of two with its header, so a huge one
+         * fills whole 2 MiB pages. */
+        size_t cap = size > ARENA_BLOCK / 4
+                         ? size
+                         : (a->block ? a->block : ARENA_BLOCK) - sizeof(arena_block);
+        arena_block *b = mem_alloc_huge(sizeof *b + cap);
         if (!b)
             return NULL;
         b->size = cap;
-        mem_advise_huge(b, sizeof *b + cap);
         if (a->head && size > ARENA_BLOCK / 4) {
             /* A large piece gets its own block behind the head, so the head's free space
              * is not wasted. */

@@ -110,16 +110,22 @@ mem_alloc_count(void)
     return atomic_load(&alloc_count);
 }
 
-void
-mem_advise_huge(void *block, size_t size)
+void *
+mem_alloc_huge(size_t size)
 {
+    if (size < MEM_HUGE_MIN)
+        return mem_alloc(size);
+    if (size > SIZE_MAX - MEM_HUGE_MIN)
+        return NULL;
+    if (should_fail())
+        return NULL;
+    /* aligned_alloc wants a multiple of the alignment; the tail past `size` is never
+     * touched, so it costs address space, not memory. */
+    size_t whole = (size + MEM_HUGE_MIN - 1) & ~(size_t)(MEM_HUGE_MIN - 1);
+    void *block = aligned_alloc(MEM_HUGE_MIN, whole);
 #ifdef MADV_HUGEPAGE
-    uintptr_t a = ((uintptr_t)block + 4095) & ~(uintptr_t)4095;
-    uintptr_t e = ((uintptr_t)block + size) & ~(uintptr_t)4095;
-    if (size >= MEM_HUGE_MIN && e > a)
-        madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)block;
-    (void)size;
+    if (block)
+        madvise(block, whole, MADV_HUGEPAGE);
 #endif
+    return block;
 }

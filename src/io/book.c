@@ -26,7 +26,14 @@ static book_cell *
 pool_take(book_sheet *sheet, uint32_t n)
 {
     if (sheet->pool_left < n) {
-        size_t bytes = sheet->pool_block ? sheet->pool_block * 2 : BOOK_POOL_FIRST;
+        size_t bytes = sheet->pool_block * 2;
+        if (!sheet->pool_block) {
+            /* The first block holds the cells the file announced, up to BOOK_POOL_MAX: a big
+             * sheet then starts in huge pages instead of small doubling blocks. */
+            bytes = BOOK_POOL_FIRST;
+            while (bytes < BOOK_POOL_MAX && bytes / sizeof(book_cell) < sheet->pool_expect)
+                bytes *= 2;
+        }
         if (bytes > BOOK_POOL_MAX)
             bytes = BOOK_POOL_MAX;
         size_t cells = (bytes - sizeof(book_pool_block)) / sizeof(book_cell);
@@ -34,10 +41,9 @@ pool_take(book_sheet *sheet, uint32_t n)
             cells = n;
             bytes = sizeof(book_pool_block) + (size_t)n * sizeof(book_cell);
         }
-        book_pool_block *b = mem_alloc(bytes);
+        book_pool_block *b = mem_alloc_huge(bytes);
         if (!b)
             return NULL;
-        mem_advise_huge(b, bytes);
         b->next = sheet->cell_pool;
         sheet->cell_pool = b;
         sheet->pool_block = bytes;

@@ -95,6 +95,7 @@ typedef struct book_sheet {
     void *cell_pool;           /* blocks rows made with row_cap_hint take their cells from */
     book_cell *pool_next;      /* the free cells of the newest block */
     size_t pool_left, pool_block;
+    size_t pool_expect;        /* readers: cells the file says the sheet holds (a hint) */
     uint32_t freeze_rows;      /* frozen header rows, 0 = none */
     bool landscape;            /* print setup */
     bool fit_width;            /* print: fit to one page wide */

@@ -1497,6 +1497,15 @@ sheet_start(void *user, const char *name, const char **attrs)
         if (strcmp(name, "sheetData") == 0)
             x->in_data = true;
         break;
+    case 'd':
+        if (strcmp(name, "dimension") == 0) {
+            /* The used range, as the writer claims it: only a hint for sizing memory. */
+            const char *ref = zipxml_attr(attrs, "ref");
+            book_area a;
+            if (ref && parse_area(ref, &a))
+                x->sheet->pool_expect = (size_t)(a.row1 - a.row0 + 1) * (a.col1 - a.col0 + 1);
+        }
+        break;
     case 'p':
         if (strcmp(name, "pane") == 0) {
             const char *state = zipxml_attr(attrs, "state");

@@ -475,6 +475,17 @@ def _(p):
     xlsx_raw(p, sheet_xml('<row r="-5"><c><v>1</v></c></row>'))
 
 
+@case('dimension_lies.xlsx', 'ok',
+      check=check_values({'A1': 1, 'C3': 9, 'C4': 12}),
+      note='<dimension ref="A1:XFD1048576"> over twelve cells: memory follows the cells')
+def _(p):
+    rows = ''.join('<row r="%d">%s</row>' % (r, ''.join(
+        '<c r="%s%d"><v>%d</v></c>' % ('ABC'[c], r, r * (c + 1)) for c in range(3)))
+        for r in range(1, 5))
+    xlsx_raw(p, sheet_xml(rows).replace('<sheetData>',
+                                         '<dimension ref="A1:XFD1048576"/><sheetData>'))
+
+
 @case('opposite_corners.xlsx', 'ok',
       check=check_exact({'A1': 1, 'XFD1048576': 2}),
       note='two cells at A1 and XFD1048576: storage is sparse, output is two cells')
