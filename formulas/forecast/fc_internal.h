@@ -15,6 +15,9 @@
  * longer periods go through a classical decomposition instead. */
 #define ETS_MAX_M 24
 
+/* The longest horizon any model forecasts. */
+#define FC_MAX_HORIZON 10000
+
 enum { ETS_NONE = 0, ETS_ADD = 1, ETS_MUL = 2 };
 
 typedef struct ets_model {
@@ -101,6 +104,11 @@ typedef struct dotm_fit {
 ws_status dotm_fit_series(const double *y, size_t n, double *fitted, dotm_fit *out);
 void dotm_forecast(const dotm_fit *fit, size_t h, double *mean);
 double dotm_se(const dotm_fit *fit, size_t h);
+
+/* The series a model sees: inner gaps (NaN) interpolated linearly, leading and trailing
+ * ones dropped; *out (mem_alloc) holds *len values.  WS_ERR_NA without numbers, WS_ERR_NUM
+ * on an infinite value. */
+ws_status fc_clean(const double *y, size_t n, double **out, size_t *len);
 
 /* ----- seasonality helpers (decomp.c) ----- */
 /* The 90% test of thetaf / the M4 benchmarks on the raw series: is the autocorrelation at

@@ -11,7 +11,6 @@
 #include "num/season.h"
 #include "num/stats.h"
 
-#define FC_MAX_HORIZON 10000
 #define FC_DEFAULT_SEED 0x5eedf0caULL
 #define FC_CAL_FACTOR 1.05
 /* Auto's parts on adjusted data take the seasonal indices from the last this many seasons:
@@ -377,8 +376,7 @@ fc_finish(fc_work *w, double scale, fc_result *out)
     return WS_OK;
 }
 
-/* Linear interpolation of inner gaps; leading and trailing gaps dropped. */
-static ws_status
+ws_status
 fc_clean(const double *y, size_t n, double **out, size_t *len)
 {
     size_t first = 0, last = n;

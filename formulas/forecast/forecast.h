@@ -69,4 +69,21 @@ enum {
 ws_status fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                             fc_result *out);
 
+/* Cross-learning for many series at once (pooled.c): one linear autoregression fitted on
+ * the windows of all the series, each window in logs relative to its last season's mean
+ * (Montero-Manso & Hyndman 2021), the mean of four such models with 1-4 seasons of lags.
+ * y[i] holds n[i] values (NaN gaps as fc_forecast); out (count × horizon, row i for
+ * series i) gets the forecasts from each series' last number, NaN for a series left out
+ * (a value <= 0, fewer than 3 numbers).  WS_ERR_NA when fewer than FC_POOL_MIN_SERIES
+ * series remain or they are too short to learn from. */
+#define FC_POOL_MIN_SERIES 10
+ws_status fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period,
+                    size_t horizon, double *out);
+/* The share of the pooled forecast in a blend with a series' own: 0.45 with a season,
+ * 0.15 without (chosen on training holdouts). */
+double fc_pool_weight(size_t period);
+/* Move res's forecast `weight` of the way to `pooled` (horizon values), its interval by the
+ * same amount, and add " + pooled AR" to its model; unchanged when pooled has a NaN. */
+void fc_blend_pooled(fc_result *res, const double *pooled, double weight);
+
 #endif

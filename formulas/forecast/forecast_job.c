@@ -1,7 +1,8 @@
-/* The forecast job: forecast every column of a range, on all cores, and add a "Forecast"
- * sheet (history and forecasts, one block of rows per series, with a chart per series for
- * the first 20), and a "Forecast Models" sheet.  Labels are English or Japanese (--lang; by
- * default Japanese when a series name is). */
+/* The forecast job: forecast every column of a range, on all cores (with the auto model
+ * and ten or more series, blended with one model learned across them: fc_pooled), and add
+ * a "Forecast" sheet (history and forecasts, one block of rows per series, with a chart
+ * per series for the first 20), and a "Forecast Models" sheet.  Labels are English or
+ * Japanese (--lang; by default Japanese when a series name is). */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,10 +24,10 @@
 
 typedef struct job_series {
     char name[128];
-    double *y;      /* the column, NaN for blanks */
-    size_t n;       /* rows of data (header excluded) */
-    size_t first;   /* first row holding a number */
-    size_t last;    /* one past the last */
+    double *y;    /* the column, NaN for blanks */
+    size_t n;     /* rows of data (header excluded) */
+    size_t first; /* first row holding a number */
+    size_t last;  /* one past the last */
     fc_result res;
     ws_status status;
     char reason[DIAG_REASON_MAX];
@@ -133,6 +134,65 @@ job_run_all(job_pool *pool, ws_progress_fn progress, void *user)
     return WS_OK;
 }
 
+/* With the auto model and FC_POOL_MIN_SERIES or more series: blend in the model learned
+ * across them (fc_pooled).  Its season is the --seasonality given, else the one most
+ * series' own models found.  Too few usable series leave every forecast as it was. */
+static ws_status
+job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
+{
+    size_t ok = 0, h = spec->horizon;
+    size_t periods[8] = {0}, votes[8] = {0};
+    for (size_t i = 0; i < count; i++) {
+        if (series[i].status)
+            continue;
+        ok++;
+        size_t p = series[i].res.period;
+        for (size_t k = 0; p && k < 8; k++)
+            if (periods[k] == p || !votes[k]) {
+                periods[k] = p;
+                votes[k]++;
+                break;
+            }
+    }
+    if (ok < FC_POOL_MIN_SERIES)
+        return WS_OK;
+    size_t period = spec->period >= 2 ? (size_t)spec->period : 0;
+    for (size_t k = 0, best = 0; !period && k < 8; k++)
+        if (votes[k] > best) {
+            best = votes[k];
+            period = periods[k];
+        }
+    const double **ys = mem_alloc(ok * sizeof *ys);
+    size_t *ns = mem_alloc(ok * sizeof *ns);
+    double *out = mem_alloc(ok * h * sizeof *out);
+    ws_status st = WS_OK;
+    if (!ys || !ns || !out) {
+        st = diag_nomem();
+        goto done;
+    }
+    for (size_t i = 0, k = 0; i < count; i++)
+        if (!series[i].status) {
+            ys[k] = series[i].y;
+            ns[k++] = series[i].n;
+        }
+    st = fc_pooled(ys, ns, ok, period, h, out);
+    if (st == WS_ERR_NA) {
+        diag_clear(); /* not enough to learn from: each series keeps its own forecast */
+        st = WS_OK;
+        goto done;
+    }
+    if (st)
+        goto done;
+    for (size_t i = 0, k = 0; i < count; i++)
+        if (!series[i].status)
+            fc_blend_pooled(&series[i].res, out + h * k++, fc_pool_weight(period));
+done:
+    mem_free(ys);
+    mem_free(ns);
+    mem_free(out);
+    return st;
+}
+
 /* ----- reading ----- */
 
 static ws_status
@@ -155,8 +215,8 @@ job_parse_number(const char *text, const char *what, double lo, double hi, doubl
     char *end = NULL;
     double v = strtod(text, &end);
     if (!end || end == text || *end || !(v >= lo && v <= hi))
-        return diag_fail(WS_ERR_NUM, "forecast: --%s: '%s' is not a number in %g..%g", what,
-                         text, lo, hi);
+        return diag_fail(WS_ERR_NUM, "forecast: --%s: '%s' is not a number in %g..%g", what, text,
+                         lo, hi);
     *out = v;
     return WS_OK;
 }
@@ -193,14 +253,13 @@ job_spec(const job_options *options, fc_spec *spec)
     }
     if (!found)
         return diag_fail(WS_ERR_VALUE,
-                         "forecast: --model: '%s' is not auto, ets, theta, naive or snaive",
-                         model);
+                         "forecast: --model: '%s' is not auto, ets, theta, naive or snaive", model);
     return WS_OK;
 }
 
 static ws_status
-job_write(ws_book *book, job_series *series, size_t count, const job_words *w,
-          const double *dates, bool have_dates)
+job_write(ws_book *book, job_series *series, size_t count, const job_words *w, const double *dates,
+          bool have_dates)
 {
     book_sheet *fs = NULL, *ms = NULL;
     uint16_t datefmt = 0;
@@ -239,8 +298,8 @@ job_write(ws_book *book, job_series *series, size_t count, const job_words *w,
                 for (size_t t = s->last; t-- > 0;)
                     if (isfinite(dates[t])) {
                         /* The date of the series' last row, stepping over trailing blanks. */
-                        lastdate = date_add_steps(dates[t], step, (long)(s->last - 1 - t),
-                                                  book->date1904);
+                        lastdate =
+                            date_add_steps(dates[t], step, (long)(s->last - 1 - t), book->date1904);
                         break;
                     }
             for (size_t k = 0; k < s->res.horizon; k++, row++) {
@@ -294,8 +353,7 @@ job_write(ws_book *book, job_series *series, size_t count, const job_words *w,
             return st;
         if (isfinite(s->res.aicc) && (st = book_set_number(book, ms, r, 3, s->res.aicc, 0)))
             return st;
-        if (isfinite(s->res.mase_in) &&
-            (st = book_set_number(book, ms, r, 4, s->res.mase_in, 0)))
+        if (isfinite(s->res.mase_in) && (st = book_set_number(book, ms, r, 4, s->res.mase_in, 0)))
             return st;
     }
     ms->freeze_rows = 1;
@@ -322,10 +380,17 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     ws_status st;
     if ((st = job_spec(options, &spec)) || (st = job_lang_option(options, "forecast", &lang)))
         return st;
+    const char *pool_opt = job_option(options, "pool");
+    bool cross = spec.method == FC_AUTO;
+    if (pool_opt && *pool_opt) {
+        if (strcmp(pool_opt, "no") != 0 && strcmp(pool_opt, "yes") != 0)
+            return diag_fail(WS_ERR_VALUE, "forecast: --pool: '%s' is not yes or no", pool_opt);
+        cross = cross && strcmp(pool_opt, "yes") == 0;
+    }
     if ((st = job_find_sheet(book, job_option(options, "sheet"), sheet_index, &sheet)))
         return st;
     if ((st = job_read_ref(book, sheet, "forecast", "range", job_option(options, "range"), &area,
-                            &range)))
+                           &range)))
         return st;
     size_t rows = range->rows, cols = range->cols;
     bool header = false;
@@ -424,6 +489,8 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     lock_ready = true;
     if ((st = job_run_all(&pool, progress, user)))
         goto done;
+    if (cross && (st = job_cross_learn(series, count, &spec)))
+        goto done;
     st = job_write(book, series, count, w, dates, dates != NULL);
 done:
     if (lock_ready)
@@ -448,6 +515,8 @@ static const ws_job_option_info forecast_job_options[] = {
     {"seasonality", "N", "1 or empty: detect; 0: none; n >= 2: period n", ""},
     {"model", "NAME", "auto, ets, theta, naive or snaive", "auto"},
     {"lang", "en|ja", "language of the sheets' labels; ja when a series name is Japanese", ""},
+    {"pool", "yes|no",
+     "auto model, 10 or more series: blend in one model learned across all of them", "yes"},
 };
 
 const job_def forecast_job = {

@@ -37,6 +37,26 @@ linalg_ridge(const double *X, const double *y, size_t n, size_t p, double lambda
 }
 
 void
+linalg_normal_add(const double *Z, const double *T, size_t r, size_t p, size_t k, double *A,
+                  double *B)
+{
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (blasint)p, (blasint)r, 1.0, Z,
+                (blasint)p, 1.0, A, (blasint)p);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (blasint)p, (blasint)k, (blasint)r,
+                1.0, Z, (blasint)p, T, (blasint)k, 1.0, B, (blasint)k);
+}
+
+ws_status
+linalg_spd_solve(double *A, double *B, size_t p, size_t k)
+{
+    lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, (lapack_int)k, A,
+                                    (lapack_int)p, B, (lapack_int)k);
+    if (info != 0)
+        return diag_fail(WS_ERR_NUM, "the least-squares system is singular");
+    return WS_OK;
+}
+
+void
 linalg_gram_cols(const double *D, size_t ld, size_t n, size_t p, const double *y, double *A,
                  double *b)
 {

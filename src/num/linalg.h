@@ -16,6 +16,17 @@ double linalg_dot(const double *x, const double *y, size_t n);
 
 #endif
 
+/* Normal equations of a least squares with k outputs, accumulated block by block: for a
+ * row-major block Z (r×p) and its targets T (r×k), A += Z'Z (p×p, upper triangle only)
+ * and B += Z'T (p×k, row-major). */
+void linalg_normal_add(const double *Z, const double *T, size_t r, size_t p, size_t k,
+                       double *A, double *B);
+
+/* Solve A X = B for a symmetric positive definite A (p×p, upper triangle read; destroyed)
+ * and k right-hand sides B (p×k, row-major), overwritten by X.  WS_ERR_NUM when A is not
+ * positive definite. */
+ws_status linalg_spd_solve(double *A, double *B, size_t p, size_t k);
+
 /* Gram matrix of the first n rows of a column-major n×p block D (leading dimension ld):
  * A = D'D (p×p, both triangles filled) and, when y and b are not NULL, b = D'y. */
 void linalg_gram_cols(const double *D, size_t ld, size_t n, size_t p, const double *y,

@@ -5,7 +5,9 @@
  *     fc_tune SET [PARTS|auto|ets|theta|naive|snaive] [limit]
  * e.g. fc_tune m3_monthly 39 ; PARTS is the FC_PART_* mask for auto (ETS 1, Theta 2,
  * damped 4, SES 8, Holt 16, DOTM 32; auto = FC_AUTO_PARTS = 39).  FC_PERIOD=N overrides
- * the frequency column's period, FC_DETECT=1 detects it. */
+ * the frequency column's period, FC_DETECT=1 detects it.  FC_POOL=W blends every forecast
+ * with the pooled one (fc_pooled, fitted on the same truncated series) at weight W, or at
+ * fc_pool_weight with FC_POOL=auto. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +30,8 @@ static void
 naive2(const double *y, size_t n, size_t m, size_t h, double *f)
 {
     double idx[400];
-    bool seas = m >= 2 && fc_seasonal_test(y, n, m, 1.645) &&
-                fc_decompose(y, n, m, true, idx) == WS_OK;
+    bool seas =
+        m >= 2 && fc_seasonal_test(y, n, m, 1.645) && fc_decompose(y, n, m, true, idx) == WS_OK;
     double last = seas ? y[n - 1] / idx[(n - 1) % m] : y[n - 1];
     for (size_t i = 0; i < h; i++)
         f[i] = seas ? last * idx[(n + i) % m] : last;
@@ -44,8 +46,7 @@ main(int argc, char **argv)
     }
     const char *dir = getenv("WS_SHARED_DATA");
     char path[1024];
-    snprintf(path, sizeof path, "%s/forecast/%s_train.csv", dir ? dir : "../shared/data",
-             argv[1]);
+    snprintf(path, sizeof path, "%s/forecast/%s_train.csv", dir ? dir : "../shared/data", argv[1]);
     FILE *fp = fopen(path, "r");
     if (!fp) {
         fprintf(stderr, "cannot open %s\n", path);
@@ -69,23 +70,54 @@ main(int argc, char **argv)
     long limit = argc > 3 ? atol(argv[3]) : 1000000;
     int detect = getenv("FC_DETECT") != NULL;
     static char line[1 << 20];
-    double *y = malloc(100000 * sizeof *y);
-    double sm = 0, ms = 0, sm2 = 0, ms2 = 0, cov = 0, covn = 0, secs = 0;
-    long count = 0;
+    /* Every series first (the pooled model needs them all), then the forecasts. */
+    size_t cap = 0, ns = 0;
+    double **ys = NULL;
+    size_t *lens = NULL, *hs = NULL, *periods = NULL;
     fgets(line, sizeof line, fp);
-    while (fgets(line, sizeof line, fp) && count < limit) {
+    while (fgets(line, sizeof line, fp) && (long)ns < limit) {
         char *tok = strtok(line, ",");
         tok = strtok(NULL, ",");
         int freq = atoi(tok);
         tok = strtok(NULL, ",");
         size_t h = (size_t)atoi(tok);
+        double *y = malloc(100000 * sizeof *y);
         size_t n = 0;
         while ((tok = strtok(NULL, ",\n")))
             y[n++] = strtod(tok, NULL);
-        if (n < h + 3)
+        if (n < h + 3) {
+            free(y);
             continue;
-        size_t nt = n - h;
-        size_t m = freq > 1 ? (size_t)freq : 0;
+        }
+        if (ns == cap) {
+            cap = cap ? 2 * cap : 1024;
+            ys = realloc(ys, cap * sizeof *ys);
+            lens = realloc(lens, cap * sizeof *lens);
+            hs = realloc(hs, cap * sizeof *hs);
+            periods = realloc(periods, cap * sizeof *periods);
+        }
+        ys[ns] = y;
+        lens[ns] = n - h; /* the last h values are the holdout */
+        hs[ns] = h;
+        periods[ns] = freq > 1 ? (size_t)freq : 0;
+        ns++;
+    }
+    fclose(fp);
+    const char *pool = getenv("FC_POOL");
+    double *pooled = NULL;
+    if (pool && ns) {
+        pooled = malloc(ns * hs[0] * sizeof *pooled);
+        if (fc_pooled((const double *const *)ys, lens, ns, periods[0], hs[0], pooled) != WS_OK) {
+            fprintf(stderr, "pooled: %s\n", ws_last_reason());
+            free(pooled);
+            pooled = NULL;
+        }
+    }
+    double sm = 0, ms = 0, sm2 = 0, ms2 = 0, cov = 0, covn = 0, secs = 0;
+    long count = 0;
+    for (size_t si = 0; si < ns; si++) {
+        double *y = ys[si];
+        size_t h = hs[si], nt = lens[si], m = periods[si];
         spec.horizon = h;
         spec.period = detect ? -1 : getenv("FC_PERIOD") ? atoi(getenv("FC_PERIOD")) : (int)m;
         fc_result r;
@@ -95,9 +127,12 @@ main(int argc, char **argv)
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
         secs += (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
         if (st) {
-            fprintf(stderr, "series %ld: failed\n", count);
+            fprintf(stderr, "series %zu: failed\n", si);
             continue;
         }
+        if (pooled)
+            fc_blend_pooled(&r, pooled + si * h,
+                            strcmp(pool, "auto") == 0 ? fc_pool_weight(m) : atof(pool));
         double f2[20000];
         naive2(y, nt, m, h, f2);
         size_t lag = m >= 2 && nt > m ? m : 1;
@@ -131,11 +166,16 @@ main(int argc, char **argv)
         count++;
         fc_result_clear(&r);
     }
-    fclose(fp);
+    free(pooled);
+    for (size_t si = 0; si < ns; si++)
+        free(ys[si]);
+    free(ys);
+    free(lens);
+    free(hs);
+    free(periods);
     double owa = 0.5 * (sm / sm2 + ms / ms2);
-    printf("%s parts=%s n=%ld sMAPE %.3f MASE %.4f OWA %.4f cov95 %.3f  ms/series %.3f\n",
-           argv[1], argc > 2 ? argv[2] : "auto", count, sm / count, ms / count, owa,
-           cov / covn, 1000 * secs / count);
-    free(y);
+    printf("%s parts=%s n=%ld sMAPE %.3f MASE %.4f OWA %.4f cov95 %.3f  ms/series %.3f\n", argv[1],
+           argc > 2 ? argv[2] : "auto", count, sm / count, ms / count, owa, cov / covn,
+           1000 * secs / count);
     return 0;
 }

@@ -1,6 +1,7 @@
 /* The forecast job through the public API: sheets, headers, rows, continued dates, models,
- * and identical output on a second run (threads must not change the order). */
+ * identical output on a second run (threads must not change the order), and --pool. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check.h"
@@ -38,6 +39,57 @@ count_rows(void *user, size_t done, size_t total)
     size_t *calls = user;
     (*calls)++;
     return done <= total;
+}
+
+/* Twelve monthly series of one seasonal shape at different sizes: the auto model blends
+ * in the pooled one ("+ pooled AR" in every model), --pool no keeps each series' own, and
+ * three series are too few to pool. */
+static void
+test_pool_option(void)
+{
+    ws_book *book = NULL;
+    ws_range *data = NULL;
+    CHECK_OK(ws_book_new(&book));
+    CHECK_OK(ws_range_new(49, 12, &data));
+    if (!book || !data) {
+        ws_range_free(data);
+        ws_book_close(book);
+        return;
+    }
+    for (size_t c = 0; c < 12; c++) {
+        char name[16];
+        snprintf(name, sizeof name, "S%zu", c + 1);
+        ws_range_set_text(data, 0, c, name);
+        for (size_t t = 0; t < 48; t++)
+            ws_range_set_number(data, t + 1, c,
+                                (10.0 + (double)c) * (1 + 0.4 * sin((double)t * M_PI / 6)) +
+                                    (double)((t * 7 + c * 3) % 5) * 0.1);
+    }
+    ws_book_add_sheet(book, "Data", data, NULL);
+    ws_range_free(data);
+    static const char *const pools[] = {"", "no", "yes"};
+    static const char *const ranges[] = {"A1:L49", "A1:L49", "A1:C49"};
+    for (size_t k = 0; k < 3; k++) {
+        ws_job_option o[] = {{"range", ranges[k]}, {"horizon", "6"}, {"pool", pools[k]}};
+        CHECK_OK(ws_book_job(book, 0, "forecast", o, 3, NULL, NULL));
+        size_t ms = 0;
+        char sheet[32];
+        snprintf(sheet, sizeof sheet, k ? "Forecast Models %zu" : "Forecast Models", k + 1);
+        CHECK_OK(ws_book_sheet_find(book, sheet, &ms));
+        ws_range *r = NULL;
+        CHECK_OK(ws_book_read(book, ms, "A2:B13", &r));
+        size_t pooled = 0, rows = ranges[k][3] == 'L' ? 12 : 3;
+        for (size_t i = 0; r && i < rows; i++) {
+            const char *model = ws_range_text_at(r, i, 1);
+            pooled += model && strstr(model, "+ pooled AR") != NULL;
+        }
+        CHECK(pooled == (k == 0 ? 12u : 0u));
+        ws_range_free(r);
+    }
+    ws_job_option bad[] = {{"range", "A1:L49"}, {"pool", "maybe"}};
+    CHECK(ws_book_job(book, 0, "forecast", bad, 2, NULL, NULL) == WS_ERR_VALUE);
+    CHECK(strstr(ws_last_reason(), "--pool") != NULL);
+    ws_book_close(book);
 }
 
 int
@@ -111,5 +163,6 @@ main(void)
     CHECK(ws_book_job(again, 0, "forecast", bad4, 3, NULL, NULL) == WS_ERR_VALUE);
     ws_book_close(again);
     ws_book_close(book);
+    test_pool_option();
     return check_summary("forecast-job");
 }
