@@ -614,8 +614,10 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const cha
 
 /* The forecast job's way with many series: auto on each (run_worldsheet), then blended
  * with the model learned across all of the set's series (fc_pooled on the training parts
- * only, fc_pool_weight), intervals moved with their forecast.  The pooled fit's time is
- * shared out over the series. */
+ * only, fc_pool_weight), intervals moved with their forecast and scaled by the widths
+ * learned across the series (fc_cross_calibrate, at 95% and at 80%: the job computes its
+ * one level).  The time of the pooled fit and of the 95% calibration is shared out over
+ * the series. */
 static bench_row *
 run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
 {
@@ -635,22 +637,48 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     double ms = (now_ms() - t0) / (double)set->count, cpu = (cpu_ms() - c0) / (double)set->count;
     if (st != WS_OK)
         fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
+    /* Interval factors at both levels, as the job computes them at its one level. */
+    double *f95 = xalloc(h * sizeof *f95), *f80 = xalloc(h * sizeof *f80);
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = detect ? -1 : (int)period;
+    spec.horizon = h;
+    spec.level = 0.95;
+    double t1 = now_ms(), c1 = cpu_ms();
+    ws_status cs = fc_cross_calibrate(ys, ns, set->count, &spec, st == WS_OK, period, f95);
+    ms += (now_ms() - t1) / (double)set->count;
+    cpu += (cpu_ms() - c1) / (double)set->count;
+    spec.level = 0.80;
+    if (cs == WS_OK)
+        cs = fc_cross_calibrate(ys, ns, set->count, &spec, st == WS_OK, period, f80);
+    if (cs != WS_OK)
+        fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
     double w = fc_pool_weight(period);
     for (size_t i = 0; i < set->count; i++) {
         bench_out *o = &row->out[i];
         o->ms += ms;
         o->cpu_ms += cpu;
+        if (!o->v[KIND_LO95])
+            continue; /* a failed series keeps the bench's Naive2 */
         const double *p = pooled + i * h;
-        bool usable = st == WS_OK && o->v[KIND_LO95] != NULL;
+        bool usable = st == WS_OK;
         for (size_t k = 0; k < h && usable; k++)
             usable = isfinite(p[k]);
-        for (size_t k = 0; k < h && usable; k++) {
-            double shift = w * (p[k] - o->v[KIND_MEAN][k]);
+        for (size_t k = 0; k < h; k++) {
+            double *v = o->v[KIND_MEAN];
+            double shift = usable ? w * (p[k] - v[k]) : 0.0;
             for (int kind = 0; kind < KIND_COUNT; kind++)
-                if (o->v[kind])
-                    o->v[kind][k] += shift;
+                o->v[kind][k] += shift;
+            if (cs != WS_OK)
+                continue;
+            o->v[KIND_LO95][k] = v[k] - f95[k] * (v[k] - o->v[KIND_LO95][k]);
+            o->v[KIND_HI95][k] = v[k] + f95[k] * (o->v[KIND_HI95][k] - v[k]);
+            o->v[KIND_LO80][k] = v[k] - f80[k] * (v[k] - o->v[KIND_LO80][k]);
+            o->v[KIND_HI80][k] = v[k] + f80[k] * (o->v[KIND_HI80][k] - v[k]);
         }
     }
+    mem_free(f95);
+    mem_free(f80);
     mem_free(ys);
     mem_free(ns);
     mem_free(pooled);

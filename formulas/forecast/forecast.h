@@ -86,4 +86,18 @@ double fc_pool_weight(size_t period);
  * same amount, and add " + pooled AR" to its model; unchanged when pooled has a NaN. */
 void fc_blend_pooled(fc_result *res, const double *pooled, double weight);
 
+/* Interval widths learned across series (split conformal): each of up to 500 evenly
+ * spaced series with 2h + 3 numbers or more is forecast (with spec) from h values before
+ * its end, blended with the pooled model of those truncated series when `pool` (at
+ * pool_period), and factor[j] (spec->horizon values) becomes the spec->level quantile over
+ * the series of |actual - forecast| / the interval's half-width on the actual's side at
+ * step j + 1.  Factors stay 1 with fewer than FC_CALIB_MIN_SERIES such series, or without
+ * an interval.  fc_scale_interval applies them: the bounds move away from (factor > 1) or
+ * towards the forecast. */
+#define FC_CALIB_MIN_SERIES 20
+ws_status fc_cross_calibrate(const double *const *y, const size_t *n, size_t count,
+                             const fc_spec *spec, bool pool, size_t pool_period,
+                             double *factor);
+void fc_scale_interval(fc_result *res, const double *factor);
+
 #endif

@@ -1,5 +1,6 @@
 /* The forecast job: forecast every column of a range, on all cores (with the auto model
- * and ten or more series, blended with one model learned across them: fc_pooled), and add
+ * and ten or more series, blended with one model learned across them, and from twenty
+ * series on with interval widths learned across them: pooled.c), and add
  * a "Forecast" sheet (history and forecasts, one block of rows per series, with a chart
  * per series for the first 20), and a "Forecast Models" sheet.  Labels are English or
  * Japanese (--lang; by default Japanese when a series name is). */
@@ -134,9 +135,11 @@ job_run_all(job_pool *pool, ws_progress_fn progress, void *user)
     return WS_OK;
 }
 
-/* With the auto model and FC_POOL_MIN_SERIES or more series: blend in the model learned
- * across them (fc_pooled).  Its season is the --seasonality given, else the one most
- * series' own models found.  Too few usable series leave every forecast as it was. */
+/* With the auto model, what the series teach together: from FC_POOL_MIN_SERIES series on,
+ * blend in the model learned across them (fc_pooled; its season is the --seasonality
+ * given, else the one most series' own models found), and from FC_CALIB_MIN_SERIES on,
+ * set the intervals' widths from how such forecasts fared on the series' own last values
+ * (fc_cross_calibrate).  Fewer usable series leave every forecast as it was. */
 static ws_status
 job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
 {
@@ -176,16 +179,22 @@ job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
             ns[k++] = series[i].n;
         }
     st = fc_pooled(ys, ns, ok, period, h, out);
+    bool pooled = st == WS_OK;
     if (st == WS_ERR_NA) {
         diag_clear(); /* not enough to learn from: each series keeps its own forecast */
         st = WS_OK;
-        goto done;
     }
     if (st)
         goto done;
-    for (size_t i = 0, k = 0; i < count; i++)
+    for (size_t i = 0, k = 0; pooled && i < count; i++)
         if (!series[i].status)
             fc_blend_pooled(&series[i].res, out + h * k++, fc_pool_weight(period));
+    /* The pooled forecasts are used: their room holds the interval factors now. */
+    if ((st = fc_cross_calibrate(ys, ns, ok, spec, pooled, period, out)))
+        goto done;
+    for (size_t i = 0; i < count; i++)
+        if (!series[i].status)
+            fc_scale_interval(&series[i].res, out);
 done:
     mem_free(ys);
     mem_free(ns);
@@ -516,7 +525,9 @@ static const ws_job_option_info forecast_job_options[] = {
     {"model", "NAME", "auto, ets, theta, naive or snaive", "auto"},
     {"lang", "en|ja", "language of the sheets' labels; ja when a series name is Japanese", ""},
     {"pool", "yes|no",
-     "auto model, 10 or more series: blend in one model learned across all of them", "yes"},
+     "auto model, 10 or more series: blend in one model learned across all of them (20 or "
+     "more: interval widths too)",
+     "yes"},
 };
 
 const job_def forecast_job = {

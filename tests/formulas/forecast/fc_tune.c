@@ -7,7 +7,8 @@
  * damped 4, SES 8, Holt 16, DOTM 32; auto = FC_AUTO_PARTS = 39).  FC_PERIOD=N overrides
  * the frequency column's period, FC_DETECT=1 detects it.  FC_POOL=W blends every forecast
  * with the pooled one (fc_pooled, fitted on the same truncated series) at weight W, or at
- * fc_pool_weight with FC_POOL=auto. */
+ * fc_pool_weight with FC_POOL=auto; FC_CALIBRATE=1 scales the intervals by
+ * fc_cross_calibrate's factors. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +114,16 @@ main(int argc, char **argv)
             pooled = NULL;
         }
     }
+    /* FC_CALIBRATE=1: interval widths learned across the series (fc_cross_calibrate on
+     * the same truncated series, with the pooled blend when FC_POOL is set). */
+    double *factor = NULL;
+    if (getenv("FC_CALIBRATE") && ns) {
+        factor = malloc(hs[0] * sizeof *factor);
+        spec.horizon = hs[0];
+        spec.period = (int)periods[0];
+        fc_cross_calibrate((const double *const *)ys, lens, ns, &spec, pooled != NULL,
+                           periods[0], factor);
+    }
     double sm = 0, ms = 0, sm2 = 0, ms2 = 0, cov = 0, covn = 0, secs = 0;
     long count = 0;
     for (size_t si = 0; si < ns; si++) {
@@ -133,6 +144,8 @@ main(int argc, char **argv)
         if (pooled)
             fc_blend_pooled(&r, pooled + si * h,
                             strcmp(pool, "auto") == 0 ? fc_pool_weight(m) : atof(pool));
+        if (factor)
+            fc_scale_interval(&r, factor);
         double f2[20000];
         naive2(y, nt, m, h, f2);
         size_t lag = m >= 2 && nt > m ? m : 1;
@@ -167,6 +180,7 @@ main(int argc, char **argv)
         fc_result_clear(&r);
     }
     free(pooled);
+    free(factor);
     for (size_t si = 0; si < ns; si++)
         free(ys[si]);
     free(ys);

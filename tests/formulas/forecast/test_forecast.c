@@ -590,6 +590,49 @@ test_pooled(void)
     fc_result_clear(&res);
 }
 
+/* Widths learned across series: 40 noisy level series whose last 6 values are 3 times
+ * (or a third as) noisy as before get factors above (below) 1 at every step, since the
+ * forecasts from 6 values before the end miss by more (less) than their intervals expect;
+ * 19 series are too few (factors 1).  fc_scale_interval moves each bound about the
+ * forecast by the factor. */
+static void
+test_cross_calibrate(void)
+{
+    enum { S = 40, N = 50, H = 6 };
+    static double data[S][N];
+    const double *ys[S];
+    size_t ns[S];
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = 0;
+    spec.horizon = H;
+    for (int pass = 0; pass < 2; pass++) {
+        rng r;
+        rng_seed(&r, 21);
+        double tail = pass == 0 ? 3.0 : 1.0 / 3.0;
+        for (int s = 0; s < S; s++) {
+            for (int t = 0; t < N; t++)
+                data[s][t] = 100.0 + (t >= N - H ? tail : 1.0) * 5.0 * rng_normal(&r);
+            ys[s] = data[s];
+            ns[s] = N;
+        }
+        double f[H];
+        CHECK_OK(fc_cross_calibrate(ys, ns, S, &spec, false, 0, f));
+        for (int j = 0; j < H; j++)
+            CHECK(pass == 0 ? f[j] > 1.5 : f[j] < 0.7);
+        CHECK_OK(fc_cross_calibrate(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, false, 0, f));
+        for (int j = 0; j < H; j++)
+            CHECK(f[j] == 1.0);
+    }
+    double mean[2] = {10, 20}, lower[2] = {8, 15}, upper[2] = {13, 22}, fac[2] = {2, 0.5};
+    fc_result res = {.horizon = 2, .mean = mean, .lower = lower, .upper = upper};
+    fc_scale_interval(&res, fac);
+    CHECK_NEAR(lower[0], 6, 1e-12);
+    CHECK_NEAR(upper[0], 16, 1e-12);
+    CHECK_NEAR(lower[1], 17.5, 1e-12);
+    CHECK_NEAR(upper[1], 21, 1e-12);
+}
+
 int
 main(void)
 {
@@ -598,6 +641,7 @@ main(void)
     test_dotm();
     test_auto_median();
     test_pooled();
+    test_cross_calibrate();
     test_hand();
     test_simulated_intervals();
     test_season_detect();

@@ -41,22 +41,24 @@ count_rows(void *user, size_t done, size_t total)
     return done <= total;
 }
 
-/* Twelve monthly series of one seasonal shape at different sizes: the auto model blends
- * in the pooled one ("+ pooled AR" in every model), --pool no keeps each series' own, and
- * three series are too few to pool. */
+/* Twenty-four monthly series of one seasonal shape at different sizes: the auto model
+ * blends in the pooled one ("+ pooled AR" in every model) and rescales the intervals by
+ * the widths learned across the series (so they differ from --pool no's), --pool no keeps
+ * each series' own, and three series are too few to pool. */
 static void
 test_pool_option(void)
 {
+    enum { COLS = 24 };
     ws_book *book = NULL;
     ws_range *data = NULL;
     CHECK_OK(ws_book_new(&book));
-    CHECK_OK(ws_range_new(49, 12, &data));
+    CHECK_OK(ws_range_new(49, COLS, &data));
     if (!book || !data) {
         ws_range_free(data);
         ws_book_close(book);
         return;
     }
-    for (size_t c = 0; c < 12; c++) {
+    for (size_t c = 0; c < COLS; c++) {
         char name[16];
         snprintf(name, sizeof name, "S%zu", c + 1);
         ws_range_set_text(data, 0, c, name);
@@ -68,25 +70,40 @@ test_pool_option(void)
     ws_book_add_sheet(book, "Data", data, NULL);
     ws_range_free(data);
     static const char *const pools[] = {"", "no", "yes"};
-    static const char *const ranges[] = {"A1:L49", "A1:L49", "A1:C49"};
+    static const char *const ranges[] = {"A1:X49", "A1:X49", "A1:C49"};
+    static const size_t series[] = {COLS, COLS, 3}, want[] = {COLS, 0, 0};
+    double width[3] = {0, 0, 0};
     for (size_t k = 0; k < 3; k++) {
         ws_job_option o[] = {{"range", ranges[k]}, {"horizon", "6"}, {"pool", pools[k]}};
         CHECK_OK(ws_book_job(book, 0, "forecast", o, 3, NULL, NULL));
-        size_t ms = 0;
+        size_t ms = 0, fs = 0;
         char sheet[32];
         snprintf(sheet, sizeof sheet, k ? "Forecast Models %zu" : "Forecast Models", k + 1);
         CHECK_OK(ws_book_sheet_find(book, sheet, &ms));
+        snprintf(sheet, sizeof sheet, k ? "Forecast %zu" : "Forecast", k + 1);
+        CHECK_OK(ws_book_sheet_find(book, sheet, &fs));
         ws_range *r = NULL;
-        CHECK_OK(ws_book_read(book, ms, "A2:B13", &r));
-        size_t pooled = 0, rows = ranges[k][3] == 'L' ? 12 : 3;
-        for (size_t i = 0; r && i < rows; i++) {
+        CHECK_OK(ws_book_read(book, ms, "A2:B25", &r));
+        size_t pooled = 0;
+        for (size_t i = 0; r && i < series[k]; i++) {
             const char *model = ws_range_text_at(r, i, 1);
             pooled += model && strstr(model, "+ pooled AR") != NULL;
         }
-        CHECK(pooled == (k == 0 ? 12u : 0u));
+        CHECK(pooled == want[k]);
+        ws_range_free(r);
+        r = NULL;
+        /* S1's first forecast: row 50 (a header and 48 rows of history above it). */
+        CHECK_OK(ws_book_read(book, fs, "A50:F50", &r));
+        if (r) {
+            double f = ws_range_number_at(r, 0, 3), lo = ws_range_number_at(r, 0, 4),
+                   hi = ws_range_number_at(r, 0, 5);
+            CHECK(lo <= f && f <= hi);
+            width[k] = hi - lo;
+        }
         ws_range_free(r);
     }
-    ws_job_option bad[] = {{"range", "A1:L49"}, {"pool", "maybe"}};
+    CHECK(fabs(width[0] - width[1]) > 1e-9 * width[1]);
+    ws_job_option bad[] = {{"range", "A1:X49"}, {"pool", "maybe"}};
     CHECK(ws_book_job(book, 0, "forecast", bad, 2, NULL, NULL) == WS_ERR_VALUE);
     CHECK(strstr(ws_last_reason(), "--pool") != NULL);
     ws_book_close(book);
