@@ -131,15 +131,28 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
         return diag_fail(WS_ERR_NUM, "pooled: horizon %zu is outside 1..%d", h, FC_MAX_HORIZON);
     for (size_t i = 0; i < count * h; i++)
         out[i] = NAN;
+    size_t base = period >= 2 ? period : 3;
+    size_t season = period >= 2 ? period : 4;
+    size_t Lmax = POOL_MODELS * base < POOL_MAX_LAGS ? POOL_MODELS * base : POOL_MAX_LAGS;
     pool_series *ps = mem_calloc(count ? count : 1, sizeof *ps);
-    if (!ps)
-        return diag_nomem();
+    double *B = mem_alloc((Lmax + 1) * h * sizeof *B);
+    double *w = mem_alloc(Lmax * sizeof *w);
+    double *sum = mem_calloc(count ? count * h : 1, sizeof *sum);
     ws_status st = WS_OK;
     size_t usable = 0;
+    if (!ps || !B || !w || !sum) {
+        st = diag_nomem();
+        goto done;
+    }
     for (size_t i = 0; i < count; i++) {
         double *x = NULL;
         size_t len = 0;
-        if (fc_clean(y[i], n[i], &x, &len) != WS_OK)
+        ws_status cs = fc_clean(y[i], n[i], &x, &len);
+        if (cs == WS_ERR_NOMEM) {
+            st = cs;
+            goto done;
+        }
+        if (cs)
             continue; /* no numbers: nothing to learn from or to forecast */
         bool positive = len >= 3;
         for (size_t t = 0; t < len && positive; t++)
@@ -153,16 +166,6 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
         usable++;
     }
     diag_clear();
-    size_t base = period >= 2 ? period : 3;
-    size_t season = period >= 2 ? period : 4;
-    size_t Lmax = POOL_MODELS * base < POOL_MAX_LAGS ? POOL_MODELS * base : POOL_MAX_LAGS;
-    double *B = mem_alloc((Lmax + 1) * h * sizeof *B);
-    double *w = mem_alloc(Lmax * sizeof *w);
-    double *sum = mem_calloc(count ? count * h : 1, sizeof *sum);
-    if (!B || !w || !sum) {
-        st = diag_nomem();
-        goto done;
-    }
     if (usable < FC_POOL_MIN_SERIES) {
         st = diag_fail(WS_ERR_NA, "pooled: %zu series with positive values, at least %d needed",
                        usable, FC_POOL_MIN_SERIES);
@@ -209,7 +212,7 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
         }
     }
 done:
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; ps && i < count; i++)
         mem_free(ps[i].x);
     mem_free(ps);
     mem_free(B);
@@ -277,7 +280,12 @@ fc_cross_calibrate(const double *const *y, const size_t *n, size_t count, const 
         size_t i = k * count / picks;
         double *x = NULL;
         size_t len = 0;
-        if (fc_clean(y[i], n[i], &x, &len) != WS_OK || len < 2 * h + 3) {
+        ws_status cs = fc_clean(y[i], n[i], &x, &len);
+        if (cs == WS_ERR_NOMEM) {
+            st = cs;
+            goto done;
+        }
+        if (cs || len < 2 * h + 3) {
             mem_free(x);
             continue;
         }

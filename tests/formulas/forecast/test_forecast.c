@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "core/mem.h"
 #include "forecast/fc_internal.h"
 #include "forecast/forecast.h"
 #include "num/rng.h"
@@ -633,6 +634,40 @@ test_cross_calibrate(void)
     CHECK_NEAR(upper[1], 21, 1e-12);
 }
 
+/* Every allocation of the learning across series may fail: the error is WS_ERR_NOMEM,
+ * nothing leaks (AddressSanitizer), and a later call works. */
+static void
+test_across_alloc_failures(void)
+{
+    enum { S = 24, N = 40, H = 4 };
+    static double data[S][N];
+    const double *ys[S];
+    size_t ns[S];
+    for (int s = 0; s < S; s++) {
+        for (int t = 0; t < N; t++)
+            data[s][t] = (s + 10.0) * (1 + 0.3 * sin(t * M_PI / 6)) + (t * 7 + s) % 3;
+        ys[s] = data[s];
+        ns[s] = N;
+    }
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = 12;
+    spec.horizon = H;
+    double out[S * H];
+    size_t failed = 0;
+    for (long i = 0; i < 400; i += 7) {
+        mem_fail_after(i, 0);
+        ws_status a = fc_pooled(ys, ns, S, 12, H, out);
+        mem_fail_after(i, 0);
+        ws_status b = fc_cross_calibrate(ys, ns, S, &spec, true, 12, out);
+        mem_fail_after(-1, 0);
+        CHECK((a == WS_OK || a == WS_ERR_NOMEM) && (b == WS_OK || b == WS_ERR_NOMEM));
+        failed += (a != WS_OK) + (b != WS_OK);
+    }
+    CHECK(failed >= 5);
+    CHECK_OK(fc_pooled(ys, ns, S, 12, H, out));
+}
+
 int
 main(void)
 {
@@ -642,6 +677,7 @@ main(void)
     test_auto_median();
     test_pooled();
     test_cross_calibrate();
+    test_across_alloc_failures();
     test_hand();
     test_simulated_intervals();
     test_season_detect();
