@@ -591,6 +591,36 @@ test_pooled(void)
     fc_result_clear(&res);
 }
 
+/* The pooled model against the same method written out in R from its description
+ * (tests/formulas/forecast/pooled_reference.R, R 4.2.2, base R): twelve series of period 4,
+ * 24 values each, horizon 3; all four models (4, 8, 12 and 16 lags) are fitted. */
+static void
+test_pooled_reference(void)
+{
+    enum { S = 12, N = 24, H = 3 };
+    static double data[S][N];
+    const double *ys[S];
+    size_t ns[S];
+    for (int i = 0; i < S; i++) {
+        for (int t = 0; t < N; t++)
+            data[i][t] = (10 + i) * (1 + 0.3 * sin(2 * M_PI * t / 4)) *
+                         (1 + 0.05 * sin(1.7 * t + i));
+        ys[i] = data[i];
+        ns[i] = N;
+    }
+    double out[S * H];
+    CHECK_OK(fc_pooled(ys, ns, S, 4, H, out));
+    static const struct {
+        int series;
+        double f[H];
+    } want[] = {{0, {9.95836430313, 12.4187246288, 9.46485257942}},
+                {5, {15.3549439784, 19.6058625073, 13.9678837032}},
+                {11, {21.413055663, 27.8159041866, 19.6748397142}}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        for (int j = 0; j < H; j++)
+            CHECK_NEAR(out[want[k].series * H + j], want[k].f[j], 1e-9 * want[k].f[j]);
+}
+
 /* Widths learned across series: 40 noisy level series whose last 6 values are 3 times
  * (or a third as) noisy as before get factors above (below) 1 at every step, since the
  * forecasts from 6 values before the end miss by more (less) than their intervals expect;
@@ -676,6 +706,7 @@ main(void)
     test_dotm();
     test_auto_median();
     test_pooled();
+    test_pooled_reference();
     test_cross_calibrate();
     test_across_alloc_failures();
     test_hand();
