@@ -105,6 +105,20 @@ ws_status dotm_fit_series(const double *y, size_t n, double *fitted, dotm_fit *o
 void dotm_forecast(const dotm_fit *fit, size_t h, double *mean);
 double dotm_se(const dotm_fit *fit, size_t h);
 
+/* ----- Complex exponential smoothing (Svetunkov, Kourentzes & Ord 2022), non-seasonal,
+ * on adjusted data: level l and "information potential" c, complex smoothing a0 + i a1. */
+typedef struct ces_fit {
+    double a0, a1; /* the complex smoothing parameter */
+    double l, c;   /* final states */
+    double sigma2; /* one-step residual variance */
+    size_t n;
+} ces_fit;
+
+ws_status ces_fit_series(const double *y, size_t n, double *fitted, ces_fit *out);
+void ces_forecast(const ces_fit *fit, size_t h, double *mean);
+/* Standard errors of the 1..h step forecasts (the linear state-space variance). */
+void ces_se(const ces_fit *fit, size_t h, double *se);
+
 /* The series a model sees: inner gaps (NaN) interpolated linearly, leading and trailing
  * ones dropped; *out (mem_alloc) holds *len values.  WS_ERR_NA without numbers, WS_ERR_NUM
  * on an infinite value. */

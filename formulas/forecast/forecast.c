@@ -256,6 +256,32 @@ fc_add_dotm(fc_work *w)
 }
 
 static ws_status
+fc_add_ces(fc_work *w)
+{
+    ces_fit fit;
+    fc_part *p;
+    ws_status st = fc_part_alloc(w, &p);
+    if (st)
+        return st;
+    if ((st = ces_fit_series(w->sa, w->n, p->fitted, &fit))) {
+        fc_part_drop(w);
+        return st;
+    }
+    ces_forecast(&fit, w->h, p->mean);
+    if (w->level > 0.0) {
+        double z = stats_norm_quantile(0.5 + w->level / 2.0);
+        ces_se(&fit, w->h, p->lower); /* the standard errors, then the bounds */
+        for (size_t i = 0; i < w->h; i++) {
+            double se = p->lower[i];
+            p->lower[i] = p->mean[i] - z * se;
+            p->upper[i] = p->mean[i] + z * se;
+        }
+    }
+    fc_reseason_part(w, p);
+    return WS_OK;
+}
+
+static ws_status
 fc_add_naive(fc_work *w, size_t lag)
 {
     fc_part *p;
@@ -605,6 +631,8 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sSES", used ? "+" : "");
         if ((parts & FC_PART_DOTM) && fc_add_dotm(&w) == WS_OK)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sDOTM", used ? "+" : "");
+        if ((parts & FC_PART_CES) && fc_add_ces(&w) == WS_OK)
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%sCES", used ? "+" : "");
         if ((parts & FC_PART_HOLT) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_ADD, ETS_NONE, false}) == WS_OK)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sHolt", used ? "+" : "");
