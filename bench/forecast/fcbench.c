@@ -660,21 +660,25 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
         o->cpu_ms += cpu;
         if (!o->v[KIND_LO95])
             continue; /* a failed series keeps the bench's Naive2 */
-        const double *p = pooled + i * h;
-        bool usable = st == WS_OK;
-        for (size_t k = 0; k < h && usable; k++)
-            usable = isfinite(p[k]);
+        /* The job's own functions on views of the bench's arrays; the 80% bounds move with
+         * the forecast as the 95% ones do. */
+        double *mean = o->v[KIND_MEAN];
+        fc_result r95 = {
+            .horizon = h, .mean = mean, .lower = o->v[KIND_LO95], .upper = o->v[KIND_HI95]};
+        fc_result r80 = {
+            .horizon = h, .mean = mean, .lower = o->v[KIND_LO80], .upper = o->v[KIND_HI80]};
+        double *before = xalloc(h * sizeof *before);
+        memcpy(before, mean, h * sizeof *before);
+        if (st == WS_OK)
+            fc_blend_pooled(&r95, pooled + i * h, w);
         for (size_t k = 0; k < h; k++) {
-            double *v = o->v[KIND_MEAN];
-            double shift = usable ? w * (p[k] - v[k]) : 0.0;
-            for (int kind = 0; kind < KIND_COUNT; kind++)
-                o->v[kind][k] += shift;
-            if (cs != WS_OK)
-                continue;
-            o->v[KIND_LO95][k] = v[k] - f95[k] * (v[k] - o->v[KIND_LO95][k]);
-            o->v[KIND_HI95][k] = v[k] + f95[k] * (o->v[KIND_HI95][k] - v[k]);
-            o->v[KIND_LO80][k] = v[k] - f80[k] * (v[k] - o->v[KIND_LO80][k]);
-            o->v[KIND_HI80][k] = v[k] + f80[k] * (o->v[KIND_HI80][k] - v[k]);
+            r80.lower[k] += mean[k] - before[k];
+            r80.upper[k] += mean[k] - before[k];
+        }
+        mem_free(before);
+        if (cs == WS_OK) {
+            fc_scale_interval(&r95, f95);
+            fc_scale_interval(&r80, f80);
         }
     }
     mem_free(f95);
