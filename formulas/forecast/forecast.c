@@ -205,6 +205,18 @@ fc_drift_se(const fc_work *w, double se, double sigma2, size_t h)
     return sqrt(se * se + FC_DRIFT_VAR * hh * hh * sigma2 / (double)(w->n - 1));
 }
 
+/* A part's interval from its standard errors, which p->lower holds on entry. */
+static void
+fc_part_bounds(const fc_work *w, fc_part *p)
+{
+    double z = stats_norm_quantile(0.5 + w->level / 2.0);
+    for (size_t i = 0; i < w->h; i++) {
+        double se = p->lower[i];
+        p->lower[i] = p->mean[i] - z * se;
+        p->upper[i] = p->mean[i] + z * se;
+    }
+}
+
 static ws_status
 fc_add_theta(fc_work *w)
 {
@@ -219,12 +231,9 @@ fc_add_theta(fc_work *w)
     }
     theta_forecast(&fit, w->h, p->mean);
     if (w->level > 0.0) {
-        double z = stats_norm_quantile(0.5 + w->level / 2.0);
-        for (size_t i = 0; i < w->h; i++) {
-            double se = fc_drift_se(w, theta_se(&fit, i + 1), fit.sigma2, i + 1);
-            p->lower[i] = p->mean[i] - z * se;
-            p->upper[i] = p->mean[i] + z * se;
-        }
+        for (size_t i = 0; i < w->h; i++)
+            p->lower[i] = fc_drift_se(w, theta_se(&fit, i + 1), fit.sigma2, i + 1);
+        fc_part_bounds(w, p);
     }
     fc_reseason_part(w, p);
     return WS_OK;
@@ -244,12 +253,9 @@ fc_add_dotm(fc_work *w)
     }
     dotm_forecast(&fit, w->h, p->mean);
     if (w->level > 0.0) {
-        double z = stats_norm_quantile(0.5 + w->level / 2.0);
-        for (size_t i = 0; i < w->h; i++) {
-            double se = fc_drift_se(w, dotm_se(&fit, i + 1), fit.sigma2, i + 1);
-            p->lower[i] = p->mean[i] - z * se;
-            p->upper[i] = p->mean[i] + z * se;
-        }
+        for (size_t i = 0; i < w->h; i++)
+            p->lower[i] = fc_drift_se(w, dotm_se(&fit, i + 1), fit.sigma2, i + 1);
+        fc_part_bounds(w, p);
     }
     fc_reseason_part(w, p);
     return WS_OK;
@@ -269,13 +275,8 @@ fc_add_ces(fc_work *w)
     }
     ces_forecast(&fit, w->h, p->mean);
     if (w->level > 0.0) {
-        double z = stats_norm_quantile(0.5 + w->level / 2.0);
-        ces_se(&fit, w->h, p->lower); /* the standard errors, then the bounds */
-        for (size_t i = 0; i < w->h; i++) {
-            double se = p->lower[i];
-            p->lower[i] = p->mean[i] - z * se;
-            p->upper[i] = p->mean[i] + z * se;
-        }
+        ces_se(&fit, w->h, p->lower);
+        fc_part_bounds(w, p);
     }
     fc_reseason_part(w, p);
     return WS_OK;

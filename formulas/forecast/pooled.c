@@ -40,6 +40,21 @@ typedef struct pool_series {
     size_t n;
 } pool_series;
 
+/* fc_clean, except that a series without numbers is not an error: *x is NULL then. */
+static ws_status
+pool_clean(const double *y, size_t n, double **x, size_t *len)
+{
+    ws_status st = fc_clean(y, n, x, len);
+    if (st == WS_ERR_NOMEM)
+        return st;
+    if (st) {
+        diag_clear();
+        *x = NULL;
+        *len = 0;
+    }
+    return WS_OK;
+}
+
 double
 fc_pool_weight(size_t period)
 {
@@ -147,12 +162,9 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
     for (size_t i = 0; i < count; i++) {
         double *x = NULL;
         size_t len = 0;
-        ws_status cs = fc_clean(y[i], n[i], &x, &len);
-        if (cs == WS_ERR_NOMEM) {
-            st = cs;
+        if ((st = pool_clean(y[i], n[i], &x, &len)))
             goto done;
-        }
-        if (cs)
+        if (!x)
             continue; /* no numbers: nothing to learn from or to forecast */
         bool positive = len >= 3;
         for (size_t t = 0; t < len && positive; t++)
@@ -280,12 +292,9 @@ fc_cross_calibrate(const double *const *y, const size_t *n, size_t count, const 
         size_t i = k * count / picks;
         double *x = NULL;
         size_t len = 0;
-        ws_status cs = fc_clean(y[i], n[i], &x, &len);
-        if (cs == WS_ERR_NOMEM) {
-            st = cs;
+        if ((st = pool_clean(y[i], n[i], &x, &len)))
             goto done;
-        }
-        if (cs || len < 2 * h + 3) {
+        if (len < 2 * h + 3) {
             mem_free(x);
             continue;
         }
