@@ -979,7 +979,7 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
 
     bench_row *naive2 = run_builtin(&set, "Naive2 (M4 benchmark)", naive2_forecast);
     bench_row *ws_first = NULL;
-    /* auto and its parts: ets and theta are methods of their own, the others parts of the
+    /* auto and the parts: ets and theta are methods of their own, the others parts of the
      * combination run alone through fc_forecast_parts. */
     static const struct {
         const char *key;
@@ -993,6 +993,8 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
                       {"damped", FC_AUTO, FC_PART_DAMPED, "worldsheet part damped"},
                       {"ses", FC_AUTO, FC_PART_SES, "worldsheet part ses"},
                       {"holt", FC_AUTO, FC_PART_HOLT, "worldsheet part holt"},
+                      {"ces", FC_AUTO, FC_PART_CES, "worldsheet part ces"},
+                      {"arima", FC_AUTO, FC_PART_ARIMA, "worldsheet part arima"},
                       {"naive", FC_NAIVE, 0, "worldsheet naive"},
                       {"snaive", FC_SNAIVE, 0, "worldsheet snaive"}};
     for (size_t k = 0; k < sizeof ws_methods / sizeof ws_methods[0]; k++) {
@@ -1244,7 +1246,8 @@ usage(void)
 {
     fprintf(stderr,
             "usage: fcbench [--set NAME|all] [--limit N]\n"
-            "               [--methods auto,pooled,ets,theta,dotm,damped,ses,holt,naive,snaive]\n"
+            "               [--methods auto,pooled,ets,theta,dotm,damped,ses,holt,ces,arima,\n"
+            "                          naive,snaive]\n"
             "               [--detect] [--m3-all] [--data DIR] [--baselines DIR] [--smoke]\n"
             "               [--trace]  (per-series model and errors of worldsheet rows on stderr)\n"
             "  data: $WS_SHARED_DATA/forecast, else ../shared/data/forecast\n"

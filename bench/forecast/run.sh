@@ -44,5 +44,5 @@ done
     echo "note: no cached R baseline for:$missing (sh bench/forecast/r_baselines.sh)"
 
 start=$(date +%s)
-"$build/bench/forecast/fcbench" --methods auto,pooled,ets,theta,dotm,damped,ses,holt --baselines "$here/baselines" "$@"
+"$build/bench/forecast/fcbench" --methods auto,pooled,ets,theta,dotm,ces,arima --baselines "$here/baselines" "$@"
 echo "run.sh: total $(( $(date +%s) - start )) s (fcbench, one thread; cached baselines)"

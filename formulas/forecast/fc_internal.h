@@ -117,6 +117,33 @@ typedef struct ces_fit {
 ws_status ces_fit_series(const double *y, size_t n, double *fitted, ces_fit *out);
 void ces_forecast(const ces_fit *fit, size_t h, double *mean);
 /* Standard errors of the 1..h step forecasts (the linear state-space variance). */
+
+/* ----- ARIMA(p,d,q) chosen as auto.arima chooses a non-seasonal model (arima.c), on
+ * adjusted data: d by KPSS tests, p and q by the stepwise AICc search, fitted by
+ * conditional sum of squares. */
+#define ARIMA_MAX_ORDER 5 /* p + q */
+#define ARIMA_MAX_D 2
+typedef struct arima_fit {
+    int p, d, q;
+    bool constant;                 /* a mean (d = 0) or a drift (d = 1) */
+    double phi[ARIMA_MAX_ORDER];   /* y'_t - mu = sum phi_i (y'_{t-i} - mu) + e_t + ... */
+    double theta[ARIMA_MAX_ORDER]; /* ... + sum theta_j e_{t-j}, y' differenced d times */
+    double mu;
+    double sigma2;             /* one-step residual variance */
+    double aicc;               /* on the conditional sum of squares */
+    double w[ARIMA_MAX_ORDER]; /* the last p differenced values, newest first */
+    double e[ARIMA_MAX_ORDER]; /* the last q residuals, newest first */
+    double y[ARIMA_MAX_D];     /* the last d values, newest first */
+    size_t n;
+} arima_fit;
+
+/* The level-stationarity KPSS statistic with Newey-West lag trunc(3 sqrt(n) / 13), as
+ * forecast::ndiffs (urca::ur.kpss, type "mu"); the 5% critical value is 0.463. */
+double arima_kpss(const double *y, size_t n);
+ws_status arima_fit_series(const double *y, size_t n, double *fitted, arima_fit *out);
+void arima_forecast(const arima_fit *fit, size_t h, double *mean);
+/* Standard errors of the 1..h step forecasts (from the psi weights). */
+void arima_se(const arima_fit *fit, size_t h, double *se);
 void ces_se(const ces_fit *fit, size_t h, double *se);
 
 /* The series a model sees: inner gaps (NaN) interpolated linearly, leading and trailing

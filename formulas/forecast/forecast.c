@@ -283,6 +283,27 @@ fc_add_ces(fc_work *w)
 }
 
 static ws_status
+fc_add_arima(fc_work *w)
+{
+    arima_fit fit;
+    fc_part *p;
+    ws_status st = fc_part_alloc(w, &p);
+    if (st)
+        return st;
+    if ((st = arima_fit_series(w->sa, w->n, p->fitted, &fit))) {
+        fc_part_drop(w);
+        return st;
+    }
+    arima_forecast(&fit, w->h, p->mean);
+    if (w->level > 0.0) {
+        arima_se(&fit, w->h, p->lower);
+        fc_part_bounds(w, p);
+    }
+    fc_reseason_part(w, p);
+    return WS_OK;
+}
+
+static ws_status
 fc_add_naive(fc_work *w, size_t lag)
 {
     fc_part *p;
@@ -634,6 +655,8 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sDOTM", used ? "+" : "");
         if ((parts & FC_PART_CES) && fc_add_ces(&w) == WS_OK)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sCES", used ? "+" : "");
+        if ((parts & FC_PART_ARIMA) && fc_add_arima(&w) == WS_OK)
+            used += (size_t)snprintf(buf + used, sizeof buf - used, "%sARIMA", used ? "+" : "");
         if ((parts & FC_PART_HOLT) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_ADD, ETS_NONE, false}) == WS_OK)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sHolt", used ? "+" : "");

@@ -175,8 +175,9 @@ seasonality_impl(const formula_args *args, ws_range **out)
     {"seasonality", "omitted or 1: detect the period; 0: no season; n >= 2: period n",     \
      WS_ARG_NUMBER, true}
 #define FC_MODEL_ARG                                                                       \
-    {"model", "\"auto\" (default: median of ETS, Theta, damped trend and optimised Theta), " \
-              "\"ets\", \"theta\", \"naive\" or \"snaive\"",                               \
+    {"model", "\"auto\" (default: the median of Theta, optimised Theta, complex "          \
+              "exponential smoothing and ARIMA), \"ets\", \"theta\", \"naive\" or "        \
+              "\"snaive\"",                                                                \
      WS_ARG_TEXT, true}
 
 static const ws_arg_info forecast_args[] = {
@@ -237,8 +238,8 @@ static const formula_def forecast_defs[] = {
             {
                 .name = "WS.FORECAST",
                 .category = "Forecasting",
-                .summary = "Forecasts the next periods of a series with exponential "
-                           "smoothing, Theta or naive methods.",
+                .summary = "Forecasts the next periods of a series with a combination of "
+                           "Theta, CES and ARIMA, exponential smoothing, Theta or naive methods.",
                 .returns = "horizon×1: point forecasts",
                 .arg_count = sizeof forecast_args / sizeof forecast_args[0],
                 .args = forecast_args,

@@ -403,12 +403,14 @@ test_data_handling(void)
         CHECK(a.lower[i] < a.mean[i] && a.mean[i] < a.upper[i]);
     fc_result_clear(&b);
 
-    /* Huge magnitudes: scaling is internal, the forecast scales with the data. */
+    /* Huge magnitudes: scaling is internal, the forecast scales with the data (to the
+     * optimisers' tolerance: a rounding difference in the scaled data can end a search a
+     * few evaluations elsewhere). */
     for (int i = 0; i < 80; i++)
         z[i] = y[i] * 1e250;
     CHECK_OK(fc_forecast(z, 80, &spec, &b));
     for (int i = 0; i < 6; i++)
-        CHECK(fabs(b.mean[i] / 1e250 - a.mean[i]) < 1e-6 * fabs(a.mean[i]));
+        CHECK(fabs(b.mean[i] / 1e250 - a.mean[i]) < 1e-3 * fabs(a.mean[i]));
     fc_result_clear(&b);
     fc_result_clear(&a);
 
@@ -535,8 +537,90 @@ test_ces(void)
     CHECK(ces_fit_series(y, 5, fitted, &fit) == WS_ERR_NA);
 }
 
-/* auto is the median of its five parts, each of which can be run alone: on a seasonal
- * series the forecast must be the middle part forecast at every step. */
+/* ARIMA: the KPSS statistic against urca (R 4.2, urca 1.3):
+ *   ur.kpss(y, type="mu", use.lag=trunc(3*sqrt(length(y))/13))@teststat
+ * the standard errors against R's ARMAtoMA with the differencing multiplied into the AR
+ * polynomial, the forecasts by hand, and the automatic choice on simulated series. */
+static void
+test_arima(void)
+{
+    CHECK_NEAR(arima_kpss(air24, 24), 0.298614447892, 1e-9);
+    /* x <- cumsum(c(0.3,-1.2,...,0.6)) */
+    static const double steps[30] = {0.3,  -1.2, 0.8, 2.1, -0.4, 0.9,  1.7, -0.6, 0.2,  1.1,
+                                     -1.5, 0.7,  0.4, 2.2, -0.3, 0.1,  1.3, -0.8, 0.6,  1.9,
+                                     0.5,  -1.1, 0.9, 0.3, 1.4,  -0.2, 0.8, 1.2,  -0.7, 0.6};
+    double x[30], s = 0.0;
+    for (int t = 0; t < 30; t++)
+        x[t] = s += steps[t];
+    CHECK_NEAR(arima_kpss(x, 30), 1.5403152028, 1e-9);
+
+    /* ARMAtoMA(ar=c(1.5,-0.5), ma=0.3, lag.max=4): 1.8 2.2 2.4 2.5 (ARIMA(1,1,1)) */
+    arima_fit f = {.p = 1, .d = 1, .q = 1, .phi = {0.5}, .theta = {0.3}, .sigma2 = 2.0};
+    double se[4];
+    arima_se(&f, 4, se);
+    CHECK_NEAR(se[0], sqrt(2.0), 1e-12);
+    CHECK_NEAR(se[1], sqrt(2.0 * (1 + 1.8 * 1.8)), 1e-12);
+    CHECK_NEAR(se[3], sqrt(2.0 * (1 + 1.8 * 1.8 + 2.2 * 2.2 + 2.4 * 2.4)), 1e-12);
+    /* ARIMA(2,2,1), phi = (0.4, -0.2), theta = -0.6: ARMAtoMA(ar=c(2.4,-2,0.8,-0.2),
+     * ma=-0.6, lag.max=3) = 1.8 2.32 2.768 */
+    arima_fit g = {.p = 2, .d = 2, .q = 1, .phi = {0.4, -0.2}, .theta = {-0.6}, .sigma2 = 1.0};
+    arima_se(&g, 4, se);
+    CHECK_NEAR(se[3], sqrt(1 + 1.8 * 1.8 + 2.32 * 2.32 + 2.768 * 2.768), 1e-12);
+
+    /* ARIMA(1,1,0) with drift 0.5, phi 0.6, last difference 2, last value 100:
+     * w1 = 0.5 + 0.6 (2 - 0.5) = 1.4, w2 = 0.5 + 0.6 (1.4 - 0.5) = 1.04. */
+    arima_fit a = {
+        .p = 1, .d = 1, .constant = true, .phi = {0.6}, .mu = 0.5, .w = {2.0}, .y = {100.0}};
+    double mean[3];
+    arima_forecast(&a, 2, mean);
+    CHECK_NEAR(mean[0], 101.4, 1e-12);
+    CHECK_NEAR(mean[1], 102.44, 1e-12);
+    /* MA(1) around 10, theta 0.5, last residual 2: 11, then 10. */
+    arima_fit m = {.q = 1, .constant = true, .theta = {0.5}, .mu = 10.0, .e = {2.0}};
+    arima_forecast(&m, 2, mean);
+    CHECK_NEAR(mean[0], 11.0, 1e-12);
+    CHECK_NEAR(mean[1], 10.0, 1e-12);
+    /* ARIMA(0,2,0): the last slope continues. */
+    arima_fit l = {.d = 2, .y = {10.0, 7.0}};
+    arima_forecast(&l, 3, mean);
+    CHECK_NEAR(mean[2], 19.0, 1e-12);
+
+    /* A stationary AR(1) around 50 (phi 0.7) needs no difference, and its fit forecasts
+     * close to the true conditional mean; a random walk with drift 0.5 gets one
+     * difference and a drift near 0.5. */
+    enum { N = 300 };
+    double y[N], fitted[N];
+    rng r;
+    rng_seed(&r, 21);
+    y[0] = 50.0;
+    for (int t = 1; t < N; t++)
+        y[t] = 50.0 + 0.7 * (y[t - 1] - 50.0) + rng_normal(&r);
+    arima_fit fit;
+    CHECK_OK(arima_fit_series(y, N, fitted, &fit));
+    CHECK(fit.d == 0 && fit.constant);
+    arima_forecast(&fit, 1, mean);
+    CHECK(fabs(mean[0] - (50.0 + 0.7 * (y[N - 1] - 50.0))) < 0.3);
+    CHECK(fabs(sqrt(fit.sigma2) - 1.0) < 0.1);
+    CHECK(isnan(fitted[0]) || fit.p == 0);
+    CHECK(isfinite(fitted[N - 1]));
+    y[0] = 0.0;
+    for (int t = 1; t < N; t++)
+        y[t] = y[t - 1] + 0.5 + rng_normal(&r);
+    CHECK_OK(arima_fit_series(y, N, NULL, &fit));
+    CHECK(fit.d == 1 && fit.constant);
+    if (fit.p == 0)
+        CHECK(fabs(fit.mu - 0.5) < 0.2);
+    /* Constant data: the constant, with no error; too short: not fitted. */
+    for (int t = 0; t < 20; t++)
+        y[t] = 7.0;
+    CHECK_OK(arima_fit_series(y, 20, NULL, &fit));
+    arima_forecast(&fit, 3, mean);
+    CHECK_NEAR(mean[2], 7.0, 1e-9);
+    CHECK(arima_fit_series(y, 7, NULL, &fit) == WS_ERR_NA);
+}
+
+/* auto is the median of its four parts, each of which can be run alone: on a seasonal
+ * series the forecast must be the mean of the middle two part forecasts at every step. */
 static void
 test_auto_median(void)
 {
@@ -549,13 +633,11 @@ test_auto_median(void)
     fc_spec_default(&spec);
     spec.period = 12;
     spec.horizon = 8;
-    enum { P = 5 };
+    enum { P = 4 };
     fc_result a, p[P];
-    const unsigned parts[P] = {FC_PART_ETS, FC_PART_THETA, FC_PART_DAMPED, FC_PART_DOTM,
-                               FC_PART_CES};
+    const unsigned parts[P] = {FC_PART_THETA, FC_PART_DOTM, FC_PART_CES, FC_PART_ARIMA};
     CHECK_OK(fc_forecast(y, 96, &spec, &a));
-    CHECK(strstr(a.model, "DOTM") != NULL && strstr(a.model, "Damped") != NULL &&
-          strstr(a.model, "CES") != NULL);
+    CHECK(strcmp(a.model, "Comb(Theta+DOTM+CES+ARIMA) m=12") == 0);
     for (int j = 0; j < P; j++)
         CHECK_OK(fc_forecast_parts(y, 96, &spec, parts[j], &p[j]));
     for (int i = 0; i < 8; i++) {
@@ -569,7 +651,7 @@ test_auto_median(void)
                     v[x] = v[z];
                     v[z] = t;
                 }
-        CHECK_NEAR(a.mean[i], v[2], 1e-9 * fabs(a.mean[i]));
+        CHECK_NEAR(a.mean[i], (v[1] + v[2]) / 2.0, 1e-9 * fabs(a.mean[i]));
         CHECK(a.lower[i] < a.mean[i] && a.mean[i] < a.upper[i]);
     }
     for (int j = 0; j < P; j++)
@@ -750,6 +832,7 @@ main(void)
 {
     test_theta_vs_r();
     test_ets_vs_r();
+    test_arima();
     test_dotm();
     test_ces();
     test_auto_median();
