@@ -119,8 +119,8 @@ void ces_forecast(const ces_fit *fit, size_t h, double *mean);
 /* Standard errors of the 1..h step forecasts (the linear state-space variance). */
 
 /* ----- ARIMA(p,d,q) chosen as auto.arima chooses a non-seasonal model (arima.c), on
- * adjusted data: d by KPSS tests, p and q by the stepwise AICc search, fitted by
- * conditional sum of squares. */
+ * adjusted data: d by KPSS tests, p and q by the stepwise AICc search on Hannan-Rissanen
+ * least squares, the chosen model fitted by conditional sum of squares. */
 #define ARIMA_MAX_ORDER 5 /* p + q */
 #define ARIMA_MAX_D 2
 typedef struct arima_fit {

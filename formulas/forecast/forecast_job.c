@@ -535,7 +535,8 @@ const job_def forecast_job = {
         {
             .name = "forecast",
             .summary = "Forecasts each column of a range and adds a Forecast sheet with "
-                       "intervals and charts and a Forecast Models sheet.",
+                       "intervals and charts and a Forecast Models sheet (the AICc is an "
+                       "ETS model's; the auto combination has none).",
             .option_count = sizeof forecast_job_options / sizeof forecast_job_options[0],
             .options = forecast_job_options,
         },
