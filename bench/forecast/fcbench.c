@@ -612,7 +612,8 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const cha
     return row;
 }
 
-/* The forecast job's way with many series: auto on each (run_worldsheet), then blended
+/* The forecast job's way with many series: auto, or the part of it that validation across
+ * the series picks (fc_cross_select), on each (run_worldsheet), then blended
  * with the model learned across all of the set's series (fc_pooled on the training parts
  * only, fc_pool_weight), intervals moved with their forecast and scaled by the widths
  * learned across the series (fc_cross_calibrate, at 95% and at 80%: the job computes its
@@ -621,9 +622,8 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const cha
 static bench_row *
 run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
 {
-    bench_row *row = run_worldsheet(set, FC_AUTO, 0, name, detect, trace);
     if (!set->count)
-        return row;
+        return run_worldsheet(set, FC_AUTO, 0, name, detect, trace);
     size_t h = set->series[0].h, period = set->series[0].freq > 1 ? (size_t)set->series[0].freq : 0;
     const double **ys = xalloc(set->count * sizeof *ys);
     size_t *ns = xalloc(set->count * sizeof *ns);
@@ -632,18 +632,25 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
         ys[i] = set->series[i].y;
         ns[i] = set->series[i].n;
     }
-    double t0 = now_ms(), c0 = cpu_ms();
-    ws_status st = fc_pooled(ys, ns, set->count, period, h, pooled);
-    double ms = (now_ms() - t0) / (double)set->count, cpu = (cpu_ms() - c0) / (double)set->count;
-    if (st != WS_OK)
-        fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
-    /* Interval factors at both levels, as the job computes them at its one level. */
-    double *f95 = xalloc(h * sizeof *f95), *f80 = xalloc(h * sizeof *f80);
     fc_spec spec;
     fc_spec_default(&spec);
     spec.period = detect ? -1 : (int)period;
     spec.horizon = h;
     spec.level = 0.95;
+    /* The combination or one of its parts, chosen on the training parts as the job does. */
+    double t0 = now_ms(), c0 = cpu_ms();
+    if (fc_cross_select(ys, ns, set->count, &spec, &spec.parts) != WS_OK)
+        fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
+    if (spec.parts != FC_AUTO_PARTS)
+        fprintf(stderr, "fcbench: %s: %s: the job chose parts %u\n", set->name, name,
+                spec.parts);
+    ws_status st = fc_pooled(ys, ns, set->count, period, h, pooled);
+    double ms = (now_ms() - t0) / (double)set->count, cpu = (cpu_ms() - c0) / (double)set->count;
+    if (st != WS_OK)
+        fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
+    bench_row *row = run_worldsheet(set, FC_AUTO, spec.parts, name, detect, trace);
+    /* Interval factors at both levels, as the job computes them at its one level. */
+    double *f95 = xalloc(h * sizeof *f95), *f80 = xalloc(h * sizeof *f80);
     double t1 = now_ms(), c1 = cpu_ms();
     ws_status cs = fc_cross_calibrate(ys, ns, set->count, &spec, st == WS_OK, period, f95);
     ms += (now_ms() - t1) / (double)set->count;

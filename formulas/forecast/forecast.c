@@ -478,7 +478,7 @@ fc_work_clear(fc_work *w)
 ws_status
 fc_forecast(const double *y, size_t n, const fc_spec *spec, fc_result *out)
 {
-    return fc_forecast_parts(y, n, spec, FC_AUTO_PARTS, out);
+    return fc_forecast_parts(y, n, spec, spec->parts ? spec->parts : FC_AUTO_PARTS, out);
 }
 
 ws_status
@@ -667,7 +667,7 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
             w.rep_m = 0;
             break;
         }
-        if (w.nparts == 1 && have_ets)
+        if (w.nparts == 1)
             snprintf(w.name, sizeof w.name, "%s", buf);
         else
             snprintf(w.name, sizeof w.name, "Comb(%s)", buf);

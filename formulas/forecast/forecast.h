@@ -23,6 +23,7 @@ typedef struct fc_spec {
     size_t horizon; /* >= 1 */
     double level;   /* interval level in (0,1); 0: no interval */
     uint64_t seed;  /* for simulated intervals; fixed default in fc_spec_default */
+    unsigned parts; /* FC_AUTO: the FC_PART_* it combines; 0 = FC_AUTO_PARTS */
 } fc_spec;
 
 typedef struct fc_result {
@@ -66,8 +67,8 @@ enum {
  * in place of damped 0.824), and without ETS it is four times faster. */
 #define FC_AUTO_PARTS (FC_PART_THETA | FC_PART_DOTM | FC_PART_CES | FC_PART_ARIMA)
 
-/* fc_forecast with FC_AUTO meaning the combination of `parts` (for benchmarks comparing
- * strategies); other methods ignore `parts`. */
+/* fc_forecast with FC_AUTO meaning the combination of `parts` (spec->parts ignored);
+ * other methods ignore `parts`. */
 ws_status fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                             fc_result *out);
 
@@ -100,5 +101,16 @@ void fc_blend_pooled(fc_result *res, const double *pooled, double weight);
 ws_status fc_cross_calibrate(const double *const *y, const size_t *n, size_t count,
                              const fc_spec *spec, bool pool, size_t pool_period, double *factor);
 void fc_scale_interval(fc_result *res, const double *factor);
+
+/* Which of auto's combination and its parts alone suits these series (validation across
+ * series): each of up to 200 evenly spaced series with 2h + 3 numbers or more is forecast
+ * from h values before its end by each candidate, scored relative to auto as OWA is to
+ * Naive2 (the mean of the sMAPE ratio and the MAE-over-naive ratio, over the series), and
+ * a part alone replaces the combination when its score is below FC_SELECT_MARGIN.
+ * *parts gets the choice (FC_AUTO_PARTS when none wins, or with fewer than
+ * FC_CALIB_MIN_SERIES such series). */
+#define FC_SELECT_MARGIN 0.90
+ws_status fc_cross_select(const double *const *y, const size_t *n, size_t count,
+                          const fc_spec *spec, unsigned *parts);
 
 #endif

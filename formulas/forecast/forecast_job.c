@@ -1,6 +1,7 @@
 /* The forecast job: forecast every column of a range, on all cores (with the auto model
  * and ten or more series, blended with one model learned across them, and from twenty
- * series on with interval widths learned across them: pooled.c), and add
+ * series on with interval widths learned across them and, when one of auto's parts alone
+ * forecast the series' own last values clearly better, that part: pooled.c), and add
  * a "Forecast" sheet (history and forecasts, one block of rows per series, with a chart
  * per series for the first 20), and a "Forecast Models" sheet.  Labels are English or
  * Japanese (--lang; by default Japanese when a series name is). */
@@ -133,6 +134,26 @@ job_run_all(job_pool *pool, ws_progress_fn progress, void *user)
     if (progress)
         progress(user, pool->count, pool->count);
     return WS_OK;
+}
+
+/* With the auto model and FC_CALIB_MIN_SERIES series or more, the combination or the one
+ * of its parts that forecast the series' own last values best (fc_cross_select) goes into
+ * spec->parts. */
+static ws_status
+job_select(const job_series *series, size_t count, fc_spec *spec)
+{
+    const double **ys = mem_alloc(count * sizeof *ys);
+    size_t *ns = mem_alloc(count * sizeof *ns);
+    ws_status st = !ys || !ns ? diag_nomem() : WS_OK;
+    for (size_t i = 0; !st && i < count; i++) {
+        ys[i] = series[i].y;
+        ns[i] = series[i].n;
+    }
+    if (!st)
+        st = fc_cross_select(ys, ns, count, spec, &spec->parts);
+    mem_free(ys);
+    mem_free(ns);
+    return st;
 }
 
 /* With the auto model, what the series teach together: from FC_POOL_MIN_SERIES series on,
@@ -496,6 +517,9 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         goto done;
     }
     lock_ready = true;
+    if (cross && (st = job_select(series, count, &pool.spec)))
+        goto done;
+    spec.parts = pool.spec.parts;
     if ((st = job_run_all(&pool, progress, user)))
         goto done;
     if (cross && (st = job_cross_learn(series, count, &spec)))
@@ -526,7 +550,7 @@ static const ws_job_option_info forecast_job_options[] = {
     {"lang", "en|ja", "language of the sheets' labels; ja when a series name is Japanese", ""},
     {"pool", "yes|no",
      "auto model, 10 or more series: blend in one model learned across all of them (20 or "
-     "more: interval widths too)",
+     "more: interval widths too, and the part of auto that fits them best)",
      "yes"},
 };
 

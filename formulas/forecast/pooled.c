@@ -352,3 +352,76 @@ done:
     mem_free(ratios);
     return st;
 }
+
+#define SELECT_MAX_SERIES 200
+
+ws_status
+fc_cross_select(const double *const *y, const size_t *n, size_t count, const fc_spec *spec,
+                unsigned *parts)
+{
+    static const unsigned cand[] = {FC_AUTO_PARTS, FC_PART_THETA, FC_PART_DOTM, FC_PART_CES,
+                                    FC_PART_ARIMA};
+    enum { NC = sizeof cand / sizeof cand[0] };
+    size_t h = spec->horizon;
+    *parts = FC_AUTO_PARTS;
+    if (spec->method != FC_AUTO || count < FC_CALIB_MIN_SERIES)
+        return WS_OK;
+    fc_spec point = *spec;
+    point.level = 0.0; /* point forecasts are all the score needs */
+    size_t picks = count < SELECT_MAX_SERIES ? count : SELECT_MAX_SERIES, used = 0;
+    double smape[NC] = {0}, mase[NC] = {0};
+    for (size_t k = 0; k < picks; k++) {
+        double *x = NULL;
+        size_t len = 0;
+        ws_status st = pool_clean(y[k * count / picks], n[k * count / picks], &x, &len);
+        if (st)
+            return st;
+        if (len < 2 * h + 3) {
+            mem_free(x);
+            continue;
+        }
+        size_t nt = len - h;
+        double scale = 0.0;
+        for (size_t t = 1; t < nt; t++)
+            scale += fabs(x[t] - x[t - 1]) / (double)(nt - 1);
+        double s[NC], m[NC];
+        bool ok = scale > 0.0;
+        for (size_t c = 0; ok && c < NC; c++) {
+            fc_result r;
+            st = fc_forecast_parts(x, nt, &point, cand[c], &r);
+            if (st) {
+                ok = false;
+                break;
+            }
+            s[c] = m[c] = 0.0;
+            for (size_t j = 0; j < h; j++) {
+                double a = x[nt + j], f = r.mean[j], d = fabs(a) + fabs(f);
+                s[c] += d > 0.0 ? 2.0 * fabs(a - f) / d : 0.0;
+                m[c] += fabs(a - f) / scale;
+            }
+            fc_result_clear(&r);
+        }
+        mem_free(x);
+        if (st == WS_ERR_NOMEM)
+            return st;
+        if (!ok)
+            continue;
+        for (size_t c = 0; c < NC; c++) {
+            smape[c] += s[c];
+            mase[c] += m[c];
+        }
+        used++;
+    }
+    diag_clear();
+    if (used < FC_CALIB_MIN_SERIES || !(smape[0] > 0.0) || !(mase[0] > 0.0))
+        return WS_OK;
+    double best = FC_SELECT_MARGIN;
+    for (size_t c = 1; c < NC; c++) {
+        double score = 0.5 * (smape[c] / smape[0] + mase[c] / mase[0]);
+        if (score < best) {
+            best = score;
+            *parts = cand[c];
+        }
+    }
+    return WS_OK;
+}

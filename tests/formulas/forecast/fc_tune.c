@@ -104,6 +104,15 @@ main(int argc, char **argv)
         ns++;
     }
     fclose(fp);
+    /* FC_SELECT=1: auto's combination or one of its parts, as fc_cross_select chooses on
+     * the same truncated series (what the forecast job does). */
+    if (getenv("FC_SELECT") && ns && spec.method == FC_AUTO) {
+        spec.horizon = hs[0];
+        spec.period = (int)periods[0];
+        fc_cross_select((const double *const *)ys, lens, ns, &spec, &parts);
+        fprintf(stderr, "%s: selected parts %u\n", argv[1], parts);
+    }
+    spec.parts = parts; /* for fc_cross_calibrate's forecasts */
     const char *pool = getenv("FC_POOL");
     double *pooled = NULL;
     if (pool && ns) {

@@ -750,6 +750,44 @@ test_pooled_reference(void)
             CHECK_NEAR(out[want[k].series * H + j], want[k].f[j], 1e-9 * want[k].f[j]);
 }
 
+/* Validation across series picks the model that forecasts their last values best: thirty
+ * series from a cyclic AR(2) (which only ARIMA among auto's parts can follow) choose
+ * ARIMA alone; nineteen series are too few to choose from, and a method other than auto
+ * is left alone. */
+static void
+test_cross_select(void)
+{
+    enum { S = 30, N = 90 };
+    static double data[S][N];
+    const double *ys[S];
+    size_t ns[S];
+    rng r;
+    rng_seed(&r, 17);
+    for (int s = 0; s < S; s++) {
+        double a = 0.0, b = 0.0;
+        for (int t = 0; t < N; t++) {
+            double v = 1.3 * a - 0.7 * b + rng_normal(&r);
+            b = a;
+            a = v;
+            data[s][t] = 100.0 + 5.0 * v;
+        }
+        ys[s] = data[s];
+        ns[s] = N;
+    }
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = 0;
+    spec.horizon = 6;
+    unsigned parts = 0;
+    CHECK_OK(fc_cross_select(ys, ns, S, &spec, &parts));
+    CHECK(parts == FC_PART_ARIMA);
+    CHECK_OK(fc_cross_select(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &parts));
+    CHECK(parts == FC_AUTO_PARTS);
+    spec.method = FC_THETA;
+    CHECK_OK(fc_cross_select(ys, ns, S, &spec, &parts));
+    CHECK(parts == FC_AUTO_PARTS);
+}
+
 /* Widths learned across series: 40 noisy level series whose last 6 values are 3 times
  * (or a third as) noisy as before get factors above (below) 1 at every step, since the
  * forecasts from 6 values before the end miss by more (less) than their intervals expect;
@@ -819,9 +857,13 @@ test_across_alloc_failures(void)
         ws_status a = fc_pooled(ys, ns, S, 12, H, out);
         mem_fail_after(i, 0);
         ws_status b = fc_cross_calibrate(ys, ns, S, &spec, true, 12, out);
+        mem_fail_after(i, 0);
+        unsigned parts;
+        ws_status c = fc_cross_select(ys, ns, S, &spec, &parts);
         mem_fail_after(-1, 0);
-        CHECK((a == WS_OK || a == WS_ERR_NOMEM) && (b == WS_OK || b == WS_ERR_NOMEM));
-        failed += (a != WS_OK) + (b != WS_OK);
+        CHECK((a == WS_OK || a == WS_ERR_NOMEM) && (b == WS_OK || b == WS_ERR_NOMEM) &&
+              (c == WS_OK || c == WS_ERR_NOMEM));
+        failed += (a != WS_OK) + (b != WS_OK) + (c != WS_OK);
     }
     CHECK(failed >= 5);
     CHECK_OK(fc_pooled(ys, ns, S, 12, H, out));
@@ -839,6 +881,7 @@ main(void)
     test_pooled();
     test_pooled_reference();
     test_cross_calibrate();
+    test_cross_select();
     test_across_alloc_failures();
     test_hand();
     test_simulated_intervals();
