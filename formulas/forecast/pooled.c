@@ -1,4 +1,5 @@
-/* What the forecast job learns across many series: a pooled model and interval widths.
+/* What the forecast job learns across many series: a pooled model, interval widths and
+ * which model suits them.
  *
  * A model fitted to one series learns from that series alone; the series of one table
  * share much (seasons, reactions to the same calendar, shapes of growth).  fc_pooled fits
@@ -14,7 +15,10 @@
  * series' own last h values (split conformal prediction, the series as exchangeable
  * draws): one factor per step ahead, the `level` quantile of error / half-width.
  *
- * Both were chosen on the training holdouts of the benchmark sets only (fc_tune). */
+ * fc_cross_select uses the same last h values to choose between auto's combination and
+ * each of its parts alone (validation across series).
+ *
+ * All three were chosen on the training holdouts of the benchmark sets only (fc_tune). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
