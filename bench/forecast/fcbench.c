@@ -641,6 +641,7 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     double t0 = now_ms(), c0 = cpu_ms();
     if (fc_cross_select(ys, ns, set->count, &spec, &spec.parts) != WS_OK)
         fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
+    fflush(stdout); /* the note below lands between rows, not inside one */
     if (spec.parts != FC_AUTO_PARTS)
         fprintf(stderr, "fcbench: %s: %s: the job chose parts %u\n", set->name, name,
                 spec.parts);
