@@ -89,7 +89,7 @@ typedef struct arima_ctx {
     double *e; /* n residuals */
 } arima_ctx;
 
-/* x = (pacf of AR, pacf of MA, mu): the coefficients, then the SSE from ctx->start on. */
+/* The coefficients of x = (pacf of AR, pacf of MA, mu). */
 static void
 arima_coefs(const arima_ctx *c, const double *x, double *phi, double *theta, double *mu)
 {
@@ -101,6 +101,7 @@ arima_coefs(const arima_ctx *c, const double *x, double *phi, double *theta, dou
     *mu = c->constant ? x[c->p + c->q] : 0.0;
 }
 
+/* The residuals into c->e and their SSE from c->start on. */
 static double
 arima_css(const arima_ctx *c, const double *phi, const double *theta, double mu)
 {
@@ -335,6 +336,8 @@ arima_fit_series(const double *y, size_t n, double *fitted, arima_fit *out)
     double *buf = mem_alloc(2 * n * sizeof *buf);
     if (!buf)
         return diag_nomem();
+    /* e: the Hannan-Rissanen innovations during the search, then the chosen model's
+     * residuals. */
     double *w = buf, *e = buf + n;
     memcpy(w, y, n * sizeof *w);
     size_t nw = n;
