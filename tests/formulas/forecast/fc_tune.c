@@ -5,10 +5,11 @@
  *     fc_tune SET [PARTS|auto|ets|theta|naive|snaive] [limit]
  * e.g. fc_tune m3_monthly 226 ; PARTS is the FC_PART_* mask for auto (ETS 1, Theta 2,
  * damped 4, SES 8, Holt 16, DOTM 32, CES 64, ARIMA 128; auto = FC_AUTO_PARTS = 226).
- * FC_PERIOD=N overrides the frequency column's period, FC_DETECT=1 detects it.  FC_POOL=W blends every forecast
- * with the pooled one (fc_pooled, fitted on the same truncated series) at weight W, or at
- * fc_pool_weight with FC_POOL=auto; FC_CALIBRATE=1 scales the intervals by
- * fc_cross_calibrate's factors. */
+ * FC_PERIOD=N overrides the frequency column's period, FC_DETECT=1 detects it.
+ * FC_POOL=W blends every forecast with the pooled one (fc_pooled, fitted on the same
+ * truncated series) at weight W, or at fc_pool_weight with FC_POOL=auto; FC_CALIBRATE=1
+ * scales the intervals by fc_cross_calibrate's factors; FC_SELECT=1 lets fc_cross_select
+ * choose between auto and its parts first, as the forecast job does. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
