@@ -159,6 +159,8 @@ bool fc_seasonal_test(const double *y, size_t n, size_t m, double z);
  * centred moving average; multiplicative when `mult`.  Needs n >= 2m.  WS_ERR_NA when an
  * index is not usable (a multiplicative index near 0). */
 ws_status fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx);
+ws_status fc_decompose_se(const double *y, size_t n, size_t m, bool mult, double *idx,
+                          double *se2);
 
 /* Select the k-th smallest of x[0..n) (partially reorders x). */
 double fc_select_kth(double *x, size_t n, size_t k);

@@ -144,14 +144,15 @@ fc_seasonal_test(const double *y, size_t n, size_t m, double z)
 }
 
 ws_status
-fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
+fc_decompose_se(const double *y, size_t n, size_t m, bool mult, double *idx, double *se2)
 {
-    double sum[400];
+    double sum[400], ssq[400];
     size_t cnt[400];
     if (m < 2 || m > 400 || n < 2 * m)
         return diag_fail(WS_ERR_NA, "a decomposition needs two full seasons");
     memset(sum, 0, m * sizeof sum[0]);
     memset(cnt, 0, m * sizeof cnt[0]);
+    memset(ssq, 0, m * sizeof ssq[0]);
     size_t half = m / 2;
     bool even = m % 2 == 0;
     double win = 0.0;
@@ -170,6 +171,7 @@ fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
             r = y[t] - ma;
         }
         sum[t % m] += r;
+        ssq[t % m] += r * r;
         cnt[t % m]++;
         if (t + half + 1 < n)
             win += y[t + half + 1] - y[t - half];
@@ -182,6 +184,21 @@ fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
         mean += idx[j];
     }
     mean /= (double)m;
+    if (se2) {
+        double v = 0.0;
+        size_t used = 0;
+        for (size_t j = 0; j < m; j++) {
+            if (cnt[j] < 2)
+                continue;
+            double c = (double)cnt[j];
+            double var = (ssq[j] - sum[j] * sum[j] / c) / (c - 1.0);
+            v += (var > 0.0 ? var : 0.0) / c;
+            used++;
+        }
+        *se2 = used ? v / (double)used : 0.0;
+        if (mult && fabs(mean) > 1e-300)
+            *se2 /= mean * mean;
+    }
     for (size_t j = 0; j < m; j++) {
         if (mult) {
             if (!(fabs(mean) > 1e-300))
@@ -197,6 +214,12 @@ fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
                 return diag_fail(WS_ERR_NA, "a seasonal index near zero");
     }
     return WS_OK;
+}
+
+ws_status
+fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
+{
+    return fc_decompose_se(y, n, m, mult, idx, NULL);
 }
 
 void
