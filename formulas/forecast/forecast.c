@@ -510,6 +510,43 @@ ws_status
 fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                   fc_result *out)
 {
+    if (spec->method != FC_AUTO || spec->horizon < 1 ||
+        spec->horizon > FC_MAX_HORIZON || spec->period < -1 || spec->period > 100000)
+        return fc_forecast_flat(y, n, spec, parts, out);
+    double *x = NULL;
+    size_t len = 0;
+    ws_status st = fc_clean(y, n, &x, &len);
+    if (st)
+        return st;
+    /* Near magnitude 1 for the detection, as in fc_forecast_flat. */
+    double scale = 0.0;
+    for (size_t i = 0; i < len; i++)
+        scale += fabs(x[i]);
+    scale = len ? scale / (double)len : 0.0;
+    if (!(scale > 0.0) || !isfinite(scale))
+        scale = 1.0;
+    for (size_t i = 0; i < len; i++)
+        x[i] /= scale;
+    size_t m = spec->period == -1 ? season_detect(x, len) : (size_t)spec->period;
+    if (fc_thief_fits(len, m))
+        st = fc_thief(x, len, m, spec, parts, out);
+    else
+        st = fc_forecast_flat(x, len, spec, parts, out);
+    mem_free(x);
+    for (size_t i = 0; st == WS_OK && i < out->horizon; i++) {
+        out->mean[i] *= scale;
+        if (out->lower) {
+            out->lower[i] *= scale;
+            out->upper[i] *= scale;
+        }
+    }
+    return st;
+}
+
+ws_status
+fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
+                 fc_result *out)
+{
     ws_status st = WS_OK;
     double *x = NULL;
     size_t len = 0;

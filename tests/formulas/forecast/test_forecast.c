@@ -619,8 +619,9 @@ test_arima(void)
     CHECK(arima_fit_series(y, 7, NULL, &fit) == WS_ERR_NA);
 }
 
-/* auto is the median of its four parts, each of which can be run alone: on a seasonal
- * series the forecast must be the mean of the middle two part forecasts at every step. */
+/* auto (before temporal hierarchies) is the median of its four parts, each of which can
+ * be run alone: on a seasonal series the forecast must be the mean of the middle two part
+ * forecasts at every step. */
 static void
 test_auto_median(void)
 {
@@ -636,10 +637,10 @@ test_auto_median(void)
     enum { P = 4 };
     fc_result a, p[P];
     const unsigned parts[P] = {FC_PART_THETA, FC_PART_DOTM, FC_PART_CES, FC_PART_ARIMA};
-    CHECK_OK(fc_forecast(y, 96, &spec, &a));
+    CHECK_OK(fc_forecast_flat(y, 96, &spec, FC_AUTO_PARTS, &a));
     CHECK(strcmp(a.model, "Comb(Theta+DOTM+CES+ARIMA) m=12") == 0);
     for (int j = 0; j < P; j++)
-        CHECK_OK(fc_forecast_parts(y, 96, &spec, parts[j], &p[j]));
+        CHECK_OK(fc_forecast_flat(y, 96, &spec, parts[j], &p[j]));
     for (int i = 0; i < 8; i++) {
         double v[P];
         for (int j = 0; j < P; j++)
@@ -657,6 +658,91 @@ test_auto_median(void)
     for (int j = 0; j < P; j++)
         fc_result_clear(&p[j]);
     fc_result_clear(&a);
+}
+
+/* Temporal hierarchies against the algebra done here by hand: a quarterly series of 88
+ * values has levels 1 (88 quarters), 2 (44 half-years) and 4 (22 years, >= 20), each
+ * forecast flat; the result must be the weighted least-squares bottom forecast b of each
+ * forecast year, minimising sum_k (1/k) |S_k b - f_k|^2 with S_k summing k quarters,
+ * solved by Gaussian elimination on the normal equations.  The interval moves with the
+ * forecast; a series too short for any level above 1 is the flat forecast.  (To 1e-6:
+ * fc_forecast scales the data once more, and the searches end a rounding apart.) */
+static void
+test_thief(void)
+{
+    enum { N = 88, H = 6, M = 4 };
+    double y[N], half[N / 2], year[N / 4];
+    rng r;
+    rng_seed(&r, 11);
+    for (int t = 0; t < N; t++)
+        y[t] = 100 + 0.8 * t + 12 * ((t % 4) == 1) - 9 * ((t % 4) == 3) + 4 * rng_normal(&r);
+    for (int i = 0; i < N / 2; i++)
+        half[i] = y[2 * i] + y[2 * i + 1];
+    for (int i = 0; i < N / 4; i++)
+        year[i] = y[4 * i] + y[4 * i + 1] + y[4 * i + 2] + y[4 * i + 3];
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = M;
+    spec.horizon = H;
+    fc_result a, f1, f2, f4;
+    CHECK_OK(fc_forecast(y, N, &spec, &a));
+    CHECK(strstr(a.model, " + THieF") != NULL);
+    spec.horizon = 8; /* two whole years */
+    CHECK_OK(fc_forecast_flat(y, N, &spec, FC_AUTO_PARTS, &f1));
+    spec.level = 0.0;
+    spec.horizon = 4;
+    spec.period = 2;
+    CHECK_OK(fc_forecast_flat(half, N / 2, &spec, FC_AUTO_PARTS, &f2));
+    spec.horizon = 2;
+    spec.period = 0;
+    CHECK_OK(fc_forecast_flat(year, N / 4, &spec, FC_AUTO_PARTS, &f4));
+    double moved = 0.0;
+    for (int b = 0; b < 2; b++) {
+        /* Normal equations (S' W S) x = S' W f for one year: 4 unknowns. */
+        double A[M][M + 1] = {{0}};
+        for (int s = 0; s < M; s++) {
+            A[s][s] += 1.0;
+            A[s][M] += f1.mean[4 * b + s];
+            for (int t = s / 2 * 2; t < s / 2 * 2 + 2; t++)
+                A[s][t] += 0.5;
+            A[s][M] += 0.5 * f2.mean[2 * b + s / 2];
+            for (int t = 0; t < M; t++)
+                A[s][t] += 0.25;
+            A[s][M] += 0.25 * f4.mean[b];
+        }
+        for (int c = 0; c < M; c++)
+            for (int rr = 0; rr < M; rr++) {
+                if (rr == c)
+                    continue;
+                double q = A[rr][c] / A[c][c];
+                for (int k = c; k <= M; k++)
+                    A[rr][k] -= q * A[c][k];
+            }
+        for (int s = 0; s < M && 4 * b + s < H; s++) {
+            int i = 4 * b + s;
+            double want = A[s][M] / A[s][s];
+            CHECK_NEAR(a.mean[i], want, 1e-6 * fabs(want));
+            CHECK_NEAR(a.upper[i] - a.mean[i], f1.upper[i] - f1.mean[i], 1e-6 * fabs(want));
+            CHECK_NEAR(a.mean[i] - a.lower[i], f1.mean[i] - f1.lower[i], 1e-6 * fabs(want));
+            moved = fmax(moved, fabs(a.mean[i] - f1.mean[i]) / fabs(want));
+        }
+    }
+    CHECK(moved > 1e-4); /* the levels did change the forecast */
+    fc_result_clear(&a);
+    fc_result_clear(&f2);
+    fc_result_clear(&f4);
+    /* 36 quarters: the half-years (18) are too few, so no level joins. */
+    spec.period = M;
+    spec.horizon = H;
+    spec.level = 0.95;
+    CHECK_OK(fc_forecast(y, 36, &spec, &a));
+    fc_result_clear(&f1);
+    CHECK_OK(fc_forecast_flat(y, 36, &spec, FC_AUTO_PARTS, &f1));
+    CHECK(strcmp(a.model, f1.model) == 0 && strstr(a.model, "THieF") == NULL);
+    for (int i = 0; i < H; i++)
+        CHECK_NEAR(a.mean[i], f1.mean[i], 1e-6 * fabs(f1.mean[i]));
+    fc_result_clear(&a);
+    fc_result_clear(&f1);
 }
 
 /* The pooled model learns what series share: twenty series of one seasonal shape at
@@ -878,6 +964,7 @@ main(void)
     test_dotm();
     test_ces();
     test_auto_median();
+    test_thief();
     test_pooled();
     test_pooled_reference();
     test_cross_calibrate();

@@ -1,0 +1,102 @@
+/* Temporal hierarchies (THieF, Athanasopoulos, Hyndman, Kourentzes and Petropoulos 2017):
+ * a seasonal series is also forecast at every aggregation level k that divides its period
+ * m (monthly: 2, 3, 4, 6 and 12 months summed), each level by the same forecaster, and the
+ * forecasts of all levels are reconciled into one coherent bottom-level forecast by
+ * weighted least squares with structural scaling (a level's error variance taken as
+ * proportional to k).  Trends are seen best at the top levels, seasons at the bottom ones,
+ * and the reconciliation averages the noise of all of them. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/diag.h"
+#include "core/mem.h"
+#include "forecast/fc_internal.h"
+#include "forecast/forecast.h"
+#include "num/linalg.h"
+
+bool
+fc_thief_fits(size_t len, size_t m)
+{
+    return m >= 2 && m <= FC_THIEF_MAX_M && len / m * m / 2 >= FC_THIEF_MIN_POINTS;
+}
+
+ws_status
+fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned parts,
+         fc_result *out)
+{
+    size_t blocks = (spec->horizon + m - 1) / m; /* forecast top-level periods */
+    size_t hb = blocks * m;                      /* bottom-level horizon */
+    size_t full = len / m * m, off = len - full;
+    double *A = mem_calloc(m * m + m * blocks + full, sizeof *A);
+    if (!A)
+        return diag_nomem();
+    double *B = A + m * m, *agg = B + m * blocks;
+    fc_spec lev = *spec;
+    lev.horizon = hb;
+    ws_status st = fc_forecast_flat(x, len, &lev, parts, out);
+    if (st) {
+        mem_free(A);
+        return st;
+    }
+    for (size_t t = 0; t < hb; t++)
+        B[t % m * blocks + t / m] = out->mean[t];
+    for (size_t s = 0; s < m; s++)
+        A[s * m + s] = 1.0;
+    lev.level = 0.0;
+    size_t joined = 0;
+    for (size_t k = 2; st == WS_OK && k <= m; k++) {
+        if (m % k)
+            continue;
+        /* Level k: sums of k consecutive values, aligned to end with the series. */
+        size_t nk = full / k, hk = hb / k;
+        if (nk < FC_THIEF_MIN_POINTS)
+            continue;
+        for (size_t i = 0; i < nk; i++) {
+            double s = 0.0;
+            for (size_t j = 0; j < k; j++)
+                s += x[off + i * k + j];
+            agg[i] = s;
+        }
+        lev.horizon = hk;
+        lev.period = m / k >= 2 ? (int)(m / k) : 0;
+        fc_result rk;
+        ws_status sk = fc_forecast_flat(agg, nk, &lev, parts, &rk);
+        if (sk == WS_ERR_NOMEM) {
+            st = sk;
+            break;
+        }
+        if (sk) { /* a level that cannot be forecast is left out */
+            diag_clear();
+            continue;
+        }
+        /* Normal equations of min sum_k (1/k) sum_i (sum of bottom values in node i -
+         * node i's forecast)^2, one right-hand side per top-level period. */
+        double wk = 1.0 / (double)k;
+        for (size_t s = 0; s < m; s++) {
+            for (size_t t = s / k * k; t < s / k * k + k; t++)
+                A[s * m + t] += wk;
+            for (size_t b = 0; b < blocks; b++)
+                B[s * blocks + b] += wk * rk.mean[b * (m / k) + s / k];
+        }
+        fc_result_clear(&rk);
+        joined++;
+    }
+    if (st == WS_OK && (st = linalg_spd_solve(A, B, m, blocks)) == WS_OK) {
+        for (size_t t = 0; t < spec->horizon; t++) {
+            double shift = B[t % m * blocks + t / m] - out->mean[t];
+            out->mean[t] += shift;
+            if (out->lower) {
+                out->lower[t] += shift;
+                out->upper[t] += shift;
+            }
+        }
+        out->horizon = spec->horizon;
+        size_t used = strlen(out->model);
+        if (joined)
+            snprintf(out->model + used, sizeof out->model - used, " + THieF");
+    }
+    if (st)
+        fc_result_clear(out);
+    mem_free(A);
+    return st;
+}
