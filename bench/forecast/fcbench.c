@@ -5,6 +5,8 @@
  * worldsheet, the M4 Naive2 benchmark (implemented here: it is the OWA denominator), a
  * seasonal naive, R's forecast package (cached CSVs written by r_baseline.R), the original
  * M3 submissions and LibreOffice's FORECAST.ETS.ADD (cached by libreoffice_ets.py).
+ * worldsheet gets a set's frequency column as WS.FORECAST's seasonality argument: 12
+ * means period 12, and 1 (yearly, "other" and, as M4 has it, weekly) means detect.
  *
  * Metrics as in the M4 competition (Makridakis, Spiliotis & Assimakopoulos 2020, and the
  * M4 benchmark code "Benchmarks_and_Evaluation.R"):
@@ -561,7 +563,7 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const cha
         fc_spec spec;
         fc_spec_default(&spec);
         spec.method = method;
-        spec.period = detect ? -1 : (s->freq > 1 ? s->freq : 0);
+        spec.period = detect || s->freq <= 1 ? -1 : s->freq;
         spec.horizon = s->h;
         spec.level = 0.95;
         fc_result r95, r80;
@@ -634,7 +636,7 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     }
     fc_spec spec;
     fc_spec_default(&spec);
-    spec.period = detect ? -1 : (int)period;
+    spec.period = detect || !period ? -1 : (int)period;
     spec.horizon = h;
     spec.level = 0.95;
     /* The combination or one of its parts, chosen on the training parts as the job does. */
@@ -1318,7 +1320,8 @@ main(int argc, char **argv)
         return smoke(&opts);
 
     printf("fcbench: data %s, baselines %s, methods %s, period %s\n", opts.data_dir,
-           opts.baseline_dir, opts.methods, opts.detect ? "detected" : "= frequency column");
+           opts.baseline_dir, opts.methods, opts.detect ? "detected"
+                       : "= frequency column (1: detected, as WS.FORECAST's seasonality 1)");
     set_summary sums[ALL_SET_COUNT];
     size_t nsum = 0;
     int rc = 0;

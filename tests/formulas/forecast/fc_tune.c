@@ -5,7 +5,8 @@
  *     fc_tune SET [PARTS|auto|ets|theta|naive|snaive] [limit]
  * e.g. fc_tune m3_monthly 226 ; PARTS is the FC_PART_* mask for auto (ETS 1, Theta 2,
  * damped 4, SES 8, Holt 16, DOTM 32, CES 64, ARIMA 128; auto = FC_AUTO_PARTS = 226).
- * FC_PERIOD=N overrides the frequency column's period, FC_DETECT=1 detects it.
+ * The frequency column is the period, except that 1 means detect it (as WS.FORECAST's
+ * seasonality argument); FC_PERIOD=N overrides a period >= 2, FC_DETECT=1 detects all.
  * FC_POOL=W blends every forecast with the pooled one (fc_pooled, fitted on the same
  * truncated series) at weight W, or at fc_pool_weight with FC_POOL=auto; FC_CALIBRATE=1
  * scales the intervals by fc_cross_calibrate's factors; FC_SELECT=1 lets fc_cross_select
@@ -140,7 +141,10 @@ main(int argc, char **argv)
         double *y = ys[si];
         size_t h = hs[si], nt = lens[si], m = periods[si];
         spec.horizon = h;
-        spec.period = detect ? -1 : getenv("FC_PERIOD") ? atoi(getenv("FC_PERIOD")) : (int)m;
+        /* The frequency column as WS.FORECAST's seasonality argument: 1 means detect. */
+        spec.period = detect || m <= 1                ? -1
+                      : getenv("FC_PERIOD") ? atoi(getenv("FC_PERIOD"))
+                                            : (int)m;
         fc_result r;
         struct timespec t0, t1;
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
