@@ -49,7 +49,9 @@ void fc_result_clear(fc_result *result);
  * when even; the mean of one or two), the interval the median forecast plus and minus the
  * parts' mean half-widths, widened by a calibration on the series' own past errors.  Each
  * part that needs a season works on data adjusted by a classical decomposition (of the
- * last 10 seasons) when the 90% autocorrelation test at the period passes. */
+ * last 10 seasons, the indices shrunk towards none) when an autocorrelation test at the
+ * period passes; a seasonal series is forecast at its coarser time scales too, and the
+ * scales reconciled (temporal hierarchies, thief.c). */
 enum {
     FC_PART_ETS = 1 << 0,    /* ETS selected by AICc (seasonal forms when period <= 24) */
     FC_PART_THETA = 1 << 1,  /* Theta (SES with drift), as R's thetaf */

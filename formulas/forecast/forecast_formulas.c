@@ -176,8 +176,8 @@ seasonality_impl(const formula_args *args, ws_range **out)
      WS_ARG_NUMBER, true}
 #define FC_MODEL_ARG                                                                       \
     {"model", "\"auto\" (default: the median of Theta, optimised Theta, complex "          \
-              "exponential smoothing and ARIMA), \"ets\", \"theta\", \"naive\" or "        \
-              "\"snaive\"",                                                                \
+              "exponential smoothing and ARIMA, for a seasonal series reconciled across "  \
+              "time scales: \"+ THieF\"), \"ets\", \"theta\", \"naive\" or \"snaive\"",    \
      WS_ARG_TEXT, true}
 
 static const ws_arg_info forecast_args[] = {
@@ -274,7 +274,7 @@ static const formula_def forecast_defs[] = {
                 .category = "Forecasting",
                 .summary = "Names the model that WS.FORECAST's auto mode uses for a series, "
                            "with the seasonal period.",
-                .returns = "text, e.g. \"ETS(M,Ad,M) m=12\"",
+                .returns = "text, e.g. \"Comb(Theta+DOTM+CES+ARIMA) m=12 + THieF\"",
                 .arg_count = sizeof forecast_model_args / sizeof forecast_model_args[0],
                 .args = forecast_model_args,
                 .example = "=WS.FORECAST_MODEL({5;5;5;5})",
