@@ -31,6 +31,7 @@
 
 #include "core/mem.h"
 #include "forecast/forecast.h"
+#include "num/season.h"
 
 enum { KIND_MEAN, KIND_LO80, KIND_HI80, KIND_LO95, KIND_HI95, KIND_COUNT };
 static const char *const kind_names[KIND_COUNT] = {"mean", "lo80", "hi80", "lo95", "hi95"};
@@ -628,15 +629,20 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
         return run_worldsheet(set, FC_AUTO, 0, name, detect, trace);
     size_t h = set->series[0].h, period = set->series[0].freq > 1 ? (size_t)set->series[0].freq : 0;
     const double **ys = xalloc(set->count * sizeof *ys);
-    size_t *ns = xalloc(set->count * sizeof *ns);
+    size_t *ns = xalloc(set->count * sizeof *ns), *found = xalloc(set->count * sizeof *found);
     double *pooled = xalloc(set->count * h * sizeof *pooled);
     for (size_t i = 0; i < set->count; i++) {
         ys[i] = set->series[i].y;
         ns[i] = set->series[i].n;
+        found[i] = season_detect(ys[i], ns[i]);
+        found[i] = found[i] >= 2 ? found[i] : 0;
     }
     fc_spec spec;
     fc_spec_default(&spec);
     spec.period = detect || !period ? -1 : (int)period;
+    if (spec.period == -1) /* the pooled model's season, as the job finds it */
+        period = fc_common_period(found, set->count);
+    mem_free(found);
     spec.horizon = h;
     spec.level = 0.95;
     /* The combination or one of its parts, chosen on the training parts as the job does. */

@@ -84,7 +84,11 @@ ws_status fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsi
 #define FC_POOL_MIN_SERIES 10
 ws_status fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period,
                     size_t horizon, double *out);
-/* The share of the pooled forecast in a blend with a series' own: 0.45 with a season,
+/* The season many series share, for fc_pooled when none is given: the most common of
+ * periods[0..count) (what each series' own forecast used, 0 for none; the smallest on a
+ * tie; among the first 16 distinct values), 0 for no series. */
+size_t fc_common_period(const size_t *periods, size_t count);
+/* The share of the pooled forecast in a blend with a series' own: 0.30 with a season,
  * 0.15 without (chosen on training holdouts). */
 double fc_pool_weight(size_t period);
 /* Move res's forecast `weight` of the way to `pooled` (horizon values), its interval by the

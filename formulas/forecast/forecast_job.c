@@ -158,47 +158,34 @@ job_select(const job_series *series, size_t count, fc_spec *spec)
 
 /* With the auto model, what the series teach together: from FC_POOL_MIN_SERIES series on,
  * blend in the model learned across them (fc_pooled; its season is the --seasonality
- * given, else the one most series' own models found), and from FC_CALIB_MIN_SERIES on,
- * set the intervals' widths from how such forecasts fared on the series' own last values
- * (fc_cross_calibrate).  Fewer usable series leave every forecast as it was. */
+ * given, else fc_common_period of the series' own models, where none counts too), and from
+ * FC_CALIB_MIN_SERIES on, set the intervals' widths from how such forecasts fared on the
+ * series' own last values (fc_cross_calibrate).  Fewer usable series leave every forecast
+ * as it was. */
 static ws_status
 job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
 {
     size_t ok = 0, h = spec->horizon;
-    size_t periods[8] = {0}, votes[8] = {0};
-    for (size_t i = 0; i < count; i++) {
-        if (series[i].status)
-            continue;
-        ok++;
-        size_t p = series[i].res.period;
-        for (size_t k = 0; p && k < 8; k++)
-            if (periods[k] == p || !votes[k]) {
-                periods[k] = p;
-                votes[k]++;
-                break;
-            }
-    }
+    for (size_t i = 0; i < count; i++)
+        ok += !series[i].status;
     if (ok < FC_POOL_MIN_SERIES)
         return WS_OK;
-    size_t period = spec->period >= 2 ? (size_t)spec->period : 0;
-    for (size_t k = 0, best = 0; !period && k < 8; k++)
-        if (votes[k] > best) {
-            best = votes[k];
-            period = periods[k];
-        }
     const double **ys = mem_alloc(ok * sizeof *ys);
     size_t *ns = mem_alloc(ok * sizeof *ns);
+    size_t *used = mem_alloc(ok * sizeof *used);
     double *out = mem_alloc(ok * h * sizeof *out);
     ws_status st = WS_OK;
-    if (!ys || !ns || !out) {
+    if (!ys || !ns || !used || !out) {
         st = diag_nomem();
         goto done;
     }
     for (size_t i = 0, k = 0; i < count; i++)
         if (!series[i].status) {
             ys[k] = series[i].y;
+            used[k] = series[i].res.period;
             ns[k++] = series[i].n;
         }
+    size_t period = spec->period >= 2 ? (size_t)spec->period : fc_common_period(used, ok);
     st = fc_pooled(ys, ns, ok, period, h, out);
     bool pooled = st == WS_OK;
     if (st == WS_ERR_NA) {
@@ -219,6 +206,7 @@ job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
 done:
     mem_free(ys);
     mem_free(ns);
+    mem_free(used);
     mem_free(out);
     return st;
 }

@@ -19,6 +19,7 @@
 
 #include "forecast/fc_internal.h"
 #include "forecast/forecast.h"
+#include "num/season.h"
 
 static double
 smape1(double a, double f)
@@ -108,9 +109,22 @@ main(int argc, char **argv)
     fclose(fp);
     /* FC_SELECT=1: auto's combination or one of its parts, as fc_cross_select chooses on
      * the same truncated series (what the forecast job does). */
+    /* The job's settings for the whole set: the period given, or detected (each series)
+     * and the most common one for the pooled model. */
+    int set_period = periods[0] >= 2 && !detect ? (int)periods[0] : -1;
+    size_t pool_period = set_period > 0 ? (size_t)set_period : 0;
+    if (set_period < 0 && ns) {
+        size_t *found = malloc(ns * sizeof *found);
+        for (size_t i = 0; i < ns; i++) {
+            found[i] = season_detect(ys[i], lens[i]);
+            found[i] = found[i] >= 2 ? found[i] : 0;
+        }
+        pool_period = fc_common_period(found, ns);
+        free(found);
+    }
     if (getenv("FC_SELECT") && ns && spec.method == FC_AUTO) {
         spec.horizon = hs[0];
-        spec.period = (int)periods[0];
+        spec.period = set_period;
         fc_cross_select((const double *const *)ys, lens, ns, &spec, &parts);
         fprintf(stderr, "%s: selected parts %u\n", argv[1], parts);
     }
@@ -119,7 +133,7 @@ main(int argc, char **argv)
     double *pooled = NULL;
     if (pool && ns) {
         pooled = malloc(ns * hs[0] * sizeof *pooled);
-        if (fc_pooled((const double *const *)ys, lens, ns, periods[0], hs[0], pooled) != WS_OK) {
+        if (fc_pooled((const double *const *)ys, lens, ns, pool_period, hs[0], pooled) != WS_OK) {
             fprintf(stderr, "pooled: %s\n", ws_last_reason());
             free(pooled);
             pooled = NULL;
@@ -131,9 +145,9 @@ main(int argc, char **argv)
     if (getenv("FC_CALIBRATE") && ns) {
         factor = malloc(hs[0] * sizeof *factor);
         spec.horizon = hs[0];
-        spec.period = (int)periods[0];
+        spec.period = set_period;
         fc_cross_calibrate((const double *const *)ys, lens, ns, &spec, pooled != NULL,
-                           periods[0], factor);
+                           pool_period, factor);
     }
     double sm = 0, ms = 0, sm2 = 0, ms2 = 0, cov = 0, covn = 0, secs = 0;
     long count = 0;
@@ -157,7 +171,7 @@ main(int argc, char **argv)
         }
         if (pooled)
             fc_blend_pooled(&r, pooled + si * h,
-                            strcmp(pool, "auto") == 0 ? fc_pool_weight(m) : atof(pool));
+                            strcmp(pool, "auto") == 0 ? fc_pool_weight(pool_period) : atof(pool));
         if (factor)
             fc_scale_interval(&r, factor);
         double f2[20000];
