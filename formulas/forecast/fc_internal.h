@@ -163,7 +163,8 @@ bool fc_seasonal_test(const double *y, size_t n, size_t m, double z);
 ws_status fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                            fc_result *out);
 /* Temporal hierarchies for auto (thief.c): whether a clean series of len values with
- * period m gets them, and the forecast with them (x clean, m as fc_thief_fits allows).
+ * period m gets them for horizon h (which they round up to whole periods), and the
+ * forecast with them (x clean, m as fc_thief_fits allows).
  * A level joins when its aggregated series has FC_THIEF_MIN_POINTS values or more: on
  * training holdouts of the twelve sets, mean OWA 0.8059 with 20, 0.8065 with 12, 0.8085
  * with 8, 0.8095 with every level (0.8190 without hierarchies).  Periods over
@@ -171,7 +172,7 @@ ws_status fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsig
  * than they were tried for. */
 #define FC_THIEF_MAX_M 60
 #define FC_THIEF_MIN_POINTS 20
-bool fc_thief_fits(size_t len, size_t m);
+bool fc_thief_fits(size_t len, size_t m, size_t h);
 ws_status fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned parts,
                    fc_result *out);
 ws_status fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx);

@@ -528,7 +528,7 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
     for (size_t i = 0; i < len; i++)
         x[i] /= scale;
     size_t m = spec->period == -1 ? season_detect(x, len) : (size_t)spec->period;
-    if (fc_thief_fits(len, m))
+    if (fc_thief_fits(len, m, spec->horizon))
         st = fc_thief(x, len, m, spec, parts, out);
     else
         st = fc_forecast_flat(x, len, spec, parts, out);

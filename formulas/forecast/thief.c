@@ -15,9 +15,10 @@
 #include "num/linalg.h"
 
 bool
-fc_thief_fits(size_t len, size_t m)
+fc_thief_fits(size_t len, size_t m, size_t h)
 {
-    return m >= 2 && m <= FC_THIEF_MAX_M && len / m * m / 2 >= FC_THIEF_MIN_POINTS;
+    return m >= 2 && m <= FC_THIEF_MAX_M && len / m * m / 2 >= FC_THIEF_MIN_POINTS &&
+           (h + m - 1) / m * m <= FC_MAX_HORIZON;
 }
 
 ws_status

@@ -743,6 +743,34 @@ test_thief(void)
         CHECK_NEAR(a.mean[i], f1.mean[i], 1e-6 * fabs(f1.mean[i]));
     fc_result_clear(&a);
     fc_result_clear(&f1);
+
+    /* Edges: the longest horizon (with period 3, rounded up to whole periods it would
+     * pass the limit: the forecast stays flat; with 4 it does not), values around zero
+     * (an additive season), period 2 (one level). */
+    double z[N];
+    for (int t = 0; t < N; t++)
+        z[t] = y[t] - 160.0;
+    spec.horizon = FC_MAX_HORIZON;
+    for (int p = 3; p <= 4; p++) {
+        spec.period = p;
+        CHECK_OK(fc_forecast(y, N, &spec, &a));
+        CHECK(a.horizon == FC_MAX_HORIZON && (strstr(a.model, "THieF") != NULL) == (p == 4));
+        CHECK(isfinite(a.mean[FC_MAX_HORIZON - 1]) && isfinite(a.upper[FC_MAX_HORIZON - 1]));
+        fc_result_clear(&a);
+    }
+    spec.period = M;
+    spec.horizon = H;
+    CHECK_OK(fc_forecast(z, N, &spec, &a));
+    CHECK(strstr(a.model, " + THieF") != NULL);
+    for (int i = 0; i < H; i++)
+        CHECK(a.lower[i] < a.mean[i] && a.mean[i] < a.upper[i]);
+    fc_result_clear(&a);
+    spec.period = 2;
+    CHECK_OK(fc_forecast(y, N, &spec, &a));
+    CHECK(strstr(a.model, "m=2") != NULL);
+    for (int i = 0; i < H; i++)
+        CHECK(isfinite(a.mean[i]) && a.lower[i] < a.mean[i] && a.mean[i] < a.upper[i]);
+    fc_result_clear(&a);
 }
 
 /* The pooled model learns what series share: twenty series of one seasonal shape at
