@@ -981,6 +981,30 @@ test_across_alloc_failures(void)
     }
     CHECK(failed >= 5);
     CHECK_OK(fc_pooled(ys, ns, S, 12, H, out));
+
+    /* A forecast with temporal hierarchies, failing each of its allocations in turn:
+     * WS_OK or WS_ERR_NOMEM, and nothing leaked (ASan) or half-made. */
+    double q[88];
+    for (int t = 0; t < 88; t++)
+        q[t] = 100 + 0.8 * t + 12 * ((t % 4) == 1) + (t * 7) % 5;
+    spec.period = 4;
+    spec.horizon = 6;
+    size_t fails = 0, oks = 0;
+    for (long i = 0; i < 200; i++) {
+        fc_result r;
+        mem_fail_after(i, 0);
+        ws_status st = fc_forecast(q, 88, &spec, &r);
+        mem_fail_after(-1, 0);
+        CHECK(st == WS_OK || st == WS_ERR_NOMEM);
+        if (st == WS_OK) {
+            CHECK(strstr(r.model, "THieF") != NULL && isfinite(r.mean[5]));
+            fc_result_clear(&r);
+            oks++;
+        } else {
+            fails++;
+        }
+    }
+    CHECK(fails >= 10 && oks >= 1);
 }
 
 int
