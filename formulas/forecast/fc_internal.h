@@ -1,5 +1,5 @@
-/* Internals of the forecasting models, shared by forecast.c, ets.c, theta.c, the formulas,
- * the job and the unit tests.  Everything works on clean series: no NaN, already scaled
+/* Internals of the forecasting models, shared by forecast.c, ets.c, theta.c, thief.c, the
+ * formulas, the job and the unit tests.  Everything works on clean series: no NaN, already scaled
  * to a magnitude near 1 (forecast.c does both). */
 #ifndef WS_FORECAST_FC_INTERNAL_H
 #define WS_FORECAST_FC_INTERNAL_H
@@ -152,14 +152,23 @@ void ces_se(const ces_fit *fit, size_t h, double *se);
  * on an infinite value. */
 ws_status fc_clean(const double *y, size_t n, double **out, size_t *len);
 
-/* ----- seasonality helpers (decomp.c) ----- */
+/* ----- seasonality helpers (theta.c) ----- */
 /* The 90% test of thetaf / the M4 benchmarks on the raw series: is the autocorrelation at
  * lag m significant?  False when n <= 2m or the series is constant. */
 bool fc_seasonal_test(const double *y, size_t n, size_t m, double z);
 /* Classical decomposition indices idx[0..m) (idx[j] serves times t with t % m == j), by a
  * centred moving average; multiplicative when `mult`.  Needs n >= 2m.  WS_ERR_NA when an
  * index is not usable (a multiplicative index near 0). */
-/* fc_forecast_parts without temporal hierarchies (thief.c), which call it per level. */
+ws_status fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx);
+/* fc_decompose, and *se2 the squared standard error of an index: the variance of the
+ * detrended values behind each index over their count, averaged over the m indices
+ * (relative to the indices' mean when multiplicative). */
+ws_status fc_decompose_se(const double *y, size_t n, size_t m, bool mult, double *idx,
+                          double *se2);
+
+/* ----- temporal hierarchies (thief.c) ----- */
+/* fc_forecast_parts without temporal hierarchies (forecast.c): what thief.c runs at each
+ * level. */
 ws_status fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                            fc_result *out);
 /* Temporal hierarchies for auto (thief.c): whether a clean series of len values with
@@ -175,9 +184,6 @@ ws_status fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsig
 bool fc_thief_fits(size_t len, size_t m, size_t h);
 ws_status fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned parts,
                    fc_result *out);
-ws_status fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx);
-ws_status fc_decompose_se(const double *y, size_t n, size_t m, bool mult, double *idx,
-                          double *se2);
 
 /* Select the k-th smallest of x[0..n) (partially reorders x). */
 double fc_select_kth(double *x, size_t n, size_t k);

@@ -29,7 +29,7 @@
 static bool
 fc_shrink_indices(double *idx, size_t m, bool mult, double se2)
 {
-    if (m <= 3)
+    if (m <= 3) /* James-Stein gains nothing with three or fewer */
         return true;
     double none = mult ? 1.0 : 0.0, ss = 0.0;
     for (size_t j = 0; j < m; j++)
@@ -500,6 +500,22 @@ fc_work_clear(fc_work *w)
     mem_free(w->calib);
 }
 
+/* Divide x by its mean magnitude (returned; 1 when that is 0 or not finite): the models
+ * work near 1, so huge or tiny values neither overflow nor underflow. */
+static double
+fc_normalise(double *x, size_t len)
+{
+    double scale = 0.0;
+    for (size_t i = 0; i < len; i++)
+        scale += fabs(x[i]);
+    scale = len ? scale / (double)len : 0.0;
+    if (!(scale > 0.0) || !isfinite(scale))
+        scale = 1.0;
+    for (size_t i = 0; i < len; i++)
+        x[i] /= scale;
+    return scale;
+}
+
 ws_status
 fc_forecast(const double *y, size_t n, const fc_spec *spec, fc_result *out)
 {
@@ -518,15 +534,7 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
     ws_status st = fc_clean(y, n, &x, &len);
     if (st)
         return st;
-    /* Near magnitude 1 for the detection, as in fc_forecast_flat. */
-    double scale = 0.0;
-    for (size_t i = 0; i < len; i++)
-        scale += fabs(x[i]);
-    scale = len ? scale / (double)len : 0.0;
-    if (!(scale > 0.0) || !isfinite(scale))
-        scale = 1.0;
-    for (size_t i = 0; i < len; i++)
-        x[i] /= scale;
+    double scale = fc_normalise(x, len);
     size_t m = spec->period == -1 ? season_detect(x, len) : (size_t)spec->period;
     if (fc_thief_fits(len, m, spec->horizon))
         st = fc_thief(x, len, m, spec, parts, out);
@@ -565,18 +573,11 @@ fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
         st = diag_fail(WS_ERR_NA, "values: 1 number, at least 2 needed to forecast");
         goto done;
     }
-    /* Work near magnitude 1 so huge or tiny values neither overflow nor underflow. */
-    double scale = 0.0, lo = x[0], hi = x[0];
+    double scale = fc_normalise(x, len), lo = x[0], hi = x[0];
     for (size_t i = 0; i < len; i++) {
-        scale += fabs(x[i]);
         lo = x[i] < lo ? x[i] : lo;
         hi = x[i] > hi ? x[i] : hi;
     }
-    scale /= (double)len;
-    if (!(scale > 0.0) || !isfinite(scale))
-        scale = 1.0;
-    for (size_t i = 0; i < len; i++)
-        x[i] /= scale;
     w.x = x;
     w.n = len;
     w.h = spec->horizon;
