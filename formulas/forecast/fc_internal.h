@@ -1,6 +1,6 @@
 /* Internals of the forecasting models, shared by forecast.c, ets.c, theta.c, thief.c, the
- * formulas, the job and the unit tests.  Everything works on clean series: no NaN, already scaled
- * to a magnitude near 1 (forecast.c does both). */
+ * formulas, the job and the unit tests.  Everything works on clean series: no NaN,
+ * already scaled to a magnitude near 1 (forecast.c does both). */
 #ifndef WS_FORECAST_FC_INTERNAL_H
 #define WS_FORECAST_FC_INTERNAL_H
 
