@@ -44,18 +44,22 @@ if (subset_n > 0 && subset_n < nser) {
 dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 out_path <- file.path(out_dir, paste0(set, ".", method, ".csv.gz"))
 tmp_path <- paste0(out_path, ".part")
-con <- gzfile(tmp_path, "w")
+# Each piece is its own gzip member, appended and closed at once (zcat reads them all as
+# one stream): a run that is stopped keeps every series it finished in the .part file.
+unlink(tmp_path)
+emit <- function(...) {
+  con <- gzfile(tmp_path, "a")
+  cat(..., file = con, sep = "")
+  close(con)
+}
 fmt <- function(x) paste(sprintf("%.10g", x), collapse = ",")
-cat(sprintf("# set: %s\n# method: %s (forecast::%s, level = c(80, 95))\n", set, method, method),
-    file = con)
-cat(sprintf("# R: %s\n# forecast: %s\n# date: %s\n", R.version.string,
-            as.character(packageVersion("forecast")), format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
-    file = con)
-cat(sprintf("# series: %d of %d%s\n", length(pick), nser,
-            if (length(pick) < nser) " (evenly spaced subset)" else ""), file = con)
-cat(sprintf("# command: Rscript bench/forecast/r_baseline.R %s %s %d\n", set, method, subset_n),
-    file = con)
-cat("id,kind,ms,cpu_ms,values...\n", file = con)
+emit(sprintf("# set: %s\n# method: %s (forecast::%s, level = c(80, 95))\n", set, method, method),
+     sprintf("# R: %s\n# forecast: %s\n# date: %s\n", R.version.string,
+             as.character(packageVersion("forecast")), format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
+     sprintf("# series: %d of %d%s\n", length(pick), nser,
+             if (length(pick) < nser) " (evenly spaced subset)" else ""),
+     sprintf("# command: Rscript bench/forecast/r_baseline.R %s %s %d\n", set, method, subset_n),
+     "id,kind,ms,cpu_ms,values...\n")
 
 failed <- 0L
 total_ms <- 0
@@ -89,14 +93,11 @@ for (k in pick) {
   ms_txt <- sprintf("%.6g,%.6g", ms, cpu_ms)
   rows <- list(mean = fc$mean, lo80 = fc$lower[, 1], hi80 = fc$upper[, 1],
                lo95 = fc$lower[, 2], hi95 = fc$upper[, 2])
-  for (kind in names(rows)) {
-    cat(id, ",", kind, ",", ms_txt, ",", fmt(as.numeric(rows[[kind]])), "\n", sep = "",
-        file = con)
-  }
+  emit(paste0(id, ",", names(rows), ",", ms_txt, ",",
+              vapply(rows, function(r) fmt(as.numeric(r)), ""), "\n", collapse = ""))
 }
-cat(sprintf("# failed: %d (naive forecast used)\n# mean ms: %.3f\n", failed,
-            total_ms / length(pick)), file = con)
-close(con)
+emit(sprintf("# failed: %d (naive forecast used)\n# mean ms: %.3f\n", failed,
+             total_ms / length(pick)))
 invisible(file.rename(tmp_path, out_path))
 cat(sprintf("%s %s: %d series, %d failed, %.1f ms/series -> %s\n", set, method, length(pick),
             failed, total_ms / length(pick), out_path))
