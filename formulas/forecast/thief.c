@@ -15,6 +15,21 @@
 #include "num/linalg.h"
 
 bool
+fc_thief_plausible(const double *x, size_t n, const double *f, size_t h)
+{
+    double lo = x[0], hi = x[0];
+    for (size_t t = 1; t < n; t++) {
+        lo = x[t] < lo ? x[t] : lo;
+        hi = x[t] > hi ? x[t] : hi;
+    }
+    double room = FC_THIEF_ROOM * (hi - lo);
+    for (size_t i = 0; i < h; i++)
+        if (!(f[i] >= lo - room && f[i] <= hi + room))
+            return false;
+    return true;
+}
+
+bool
 fc_thief_fits(size_t len, size_t m, size_t h)
 {
     return m >= 2 && m <= FC_THIEF_MAX_M && len / m * m / 2 >= FC_THIEF_MIN_POINTS &&
@@ -68,6 +83,10 @@ fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned pa
         }
         if (sk) { /* a level that cannot be forecast is left out */
             diag_clear();
+            continue;
+        }
+        if (!fc_thief_plausible(agg, nk, rk.mean, hk)) { /* as is one that explodes */
+            fc_result_clear(&rk);
             continue;
         }
         /* Normal equations of min sum_k (1/k) sum_i (sum of bottom values in node i -
