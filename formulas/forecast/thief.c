@@ -60,7 +60,7 @@ fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned pa
         A[s * m + s] = 1.0;
     lev.level = 0.0;
     size_t joined = 0;
-    for (size_t k = 2; st == WS_OK && k <= m; k++) {
+    for (size_t k = 2; k <= m; k++) {
         if (m % k)
             continue;
         /* Level k: sums of k consecutive values, aligned to end with the series. */
