@@ -83,3 +83,23 @@ arena_strndup(arena *a, const char *text, size_t len)
     copy[len] = '\0';
     return copy;
 }
+
+void
+arena_adopt(arena *to, arena *from)
+{
+    if (!from->head)
+        return;
+    if (!to->head) {
+        *to = *from;
+        arena_init(from);
+        return;
+    }
+    /* Behind `to`'s head, so the head's free space stays in use. */
+    arena_block *tail = from->head;
+    while (tail->next)
+        tail = tail->next;
+    tail->next = to->head->next;
+    to->head->next = from->head;
+    to->total += from->total;
+    arena_init(from);
+}

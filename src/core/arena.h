@@ -20,5 +20,8 @@ void arena_clear(arena *a);
 void *arena_alloc(arena *a, size_t size);
 /* A NUL-terminated copy of text[0..len). */
 char *arena_strndup(arena *a, const char *text, size_t len);
+/* Moves every block of `from` into `to`, which then frees them; `from` is left empty.  For
+ * strings made in an arena of another thread's own. */
+void arena_adopt(arena *to, arena *from);
 
 #endif

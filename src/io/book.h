@@ -28,7 +28,9 @@
 enum {
     BOOK_CELL_ARRAY_ANCHOR = 1 << 0, /* top-left cell of an array formula (see arrays) */
     BOOK_CELL_ARRAY_PART = 1 << 1,   /* inside an array formula's range, not the anchor */
-    BOOK_CELL_COMPUTED = 1 << 2      /* value computed by worldsheet in this run */
+    BOOK_CELL_COMPUTED = 1 << 2,     /* value computed by worldsheet in this run */
+    /* Only inside xlsx_read: value.as.number holds a shared-string index for now. */
+    BOOK_CELL_SST_INDEX = 1 << 3
 };
 
 typedef struct book_cell {
@@ -174,6 +176,9 @@ void book_cell_name(uint32_t row, uint32_t col, char out[16]);
 
 /* Readers, one per format.  Each fills an empty book created by book_new. */
 ws_status xlsx_read(ws_book *book, const char *path);
+/* Shared-strings parts at least this big (inflated) are read on a thread of their own,
+ * beside the sheets; tests set 0 to take that path with small books. */
+void xlsx_read_sst_thread_min(uint64_t bytes);
 ws_status ods_read(ws_book *book, const char *path);
 ws_status csv_read(ws_book *book, const char *path);
 /* Writer: the whole book as .xlsx at `path` (the caller handles temporary names). */

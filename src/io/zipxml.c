@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <expat.h>
 #include <minizip/unzip.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 typedef struct zipxml_entry {
     char *name;
     unz64_file_pos pos;
+    uint64_t claimed_size; /* what the directory says it inflates to: a hint, never trusted */
 } zipxml_entry;
 
 struct zipxml {
@@ -33,7 +35,9 @@ struct zipxml {
     ws_limits limits;
     zipxml_entry *entries;
     size_t entry_count;
-    uint64_t total_bytes; /* inflated from this archive so far */
+    /* Inflated from this archive so far, by this handle and those reopened from it. */
+    _Atomic uint64_t own_total;
+    _Atomic uint64_t *total_bytes;
     /* The parse in progress. */
     XML_Parser parser;
     const char *entry;
@@ -97,6 +101,7 @@ list_entries(zipxml *zip)
         zipxml_entry *e = &zip->entries[zip->entry_count];
         if (!(e->name = mem_strdup(name)))
             return diag_nomem();
+        e->claimed_size = info.uncompressed_size;
         zip->entry_count++;
         if (unzGetFilePos64(zip->uf, &e->pos) != UNZ_OK)
             return diag_fail(WS_ERR_FORMAT, "%s: zip entry %s cannot be located", zip->path,
@@ -134,6 +139,8 @@ zipxml_open(const char *path, const ws_limits *limits, zipxml **out)
         zip->limits = *limits;
     else
         ws_limits_default(&zip->limits);
+    atomic_init(&zip->own_total, 0);
+    zip->total_bytes = &zip->own_total;
     if (!(zip->path = mem_strdup(path))) {
         st = diag_nomem();
         goto done;
@@ -179,6 +186,22 @@ bool
 zipxml_has(const zipxml *zip, const char *entry)
 {
     return find_entry(zip, entry) != NULL;
+}
+
+uint64_t
+zipxml_claimed_size(const zipxml *zip, const char *entry)
+{
+    const zipxml_entry *e = find_entry(zip, entry);
+    return e ? e->claimed_size : 0;
+}
+
+ws_status
+zipxml_reopen(zipxml *zip, zipxml **out)
+{
+    ws_status st = zipxml_open(zip->path, &zip->limits, out);
+    if (!st)
+        (*out)->total_bytes = zip->total_bytes;
+    return st;
 }
 
 /* An entry being inflated, with its byte counts. */
@@ -229,13 +252,15 @@ stream_read(zipxml_stream *s, char *buf, unsigned cap, unsigned *got)
         return diag_fail(WS_ERR_FORMAT, "%s: zip entry %s is corrupt (inflate error %d)",
                          zip->path, s->name, n);
     s->inflated += (unsigned)n;
-    zip->total_bytes += (unsigned)n;
+    uint64_t total =
+        atomic_fetch_add_explicit(zip->total_bytes, (unsigned)n, memory_order_relaxed) +
+        (unsigned)n;
     if (s->inflated > zip->limits.max_entry_bytes)
         return diag_fail(WS_ERR_LIMIT,
                          "%s: zip entry %s inflates to more than %llu bytes (raise "
                          "max_entry_bytes to read it)",
                          zip->path, s->name, (unsigned long long)zip->limits.max_entry_bytes);
-    if (zip->total_bytes > zip->limits.max_total_bytes)
+    if (total > zip->limits.max_total_bytes)
         return diag_fail(WS_ERR_LIMIT,
                          "%s: the zip inflates to more than %llu bytes in all (raise "
                          "max_total_bytes to read it)",

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "worldsheet.h"
 
@@ -43,6 +44,16 @@ void zipxml_close(zipxml *zip);
 /* True when the archive has an entry with this name (exact, else ASCII-case-insensitive;
  * every lookup below matches the same way). */
 bool zipxml_has(const zipxml *zip, const char *entry);
+
+/* The size the zip directory claims the entry inflates to (0 when there is no such
+ * entry).  Only a hint for planning work: limits are checked against what is inflated. */
+uint64_t zipxml_claimed_size(const zipxml *zip, const char *entry);
+
+/* A second handle on the same archive, for parsing another entry on another thread (one
+ * handle is one parse at a time).  It counts its inflated bytes against the first one's
+ * max_total_bytes, so two handles together read no more than one may; close it before
+ * the first. */
+ws_status zipxml_reopen(zipxml *zip, zipxml **out);
 
 /* Stream an entry through expat with these handlers (any may be NULL).  Returns the
  * status given to zipxml_stop, or WS_ERR_FORMAT for malformed XML / zip data (the reason

@@ -852,6 +852,46 @@ zx_start(void *user, const char *name, const char **attrs)
         zipxml_stop(zx_zip, diag_fail(WS_ERR_VALUE, "stopped at a row"));
 }
 
+/* Big shared strings are read on a thread of their own, beside the sheets (here every
+ * shared-strings part is: the threshold is 0). */
+static void
+test_sst_thread(void)
+{
+    /* The two zip handles share one max_total_bytes: 6 MiB of spaces in each part pass
+     * alone, not together. */
+    char path[1100];
+    snprintf(path, sizeof path, "%s/two-halves.xlsx", tmpdir);
+    zpart halves[5] = {{"_rels/.rels", ROOT_RELS, 0, 0, 0, 0},
+                       {"xl/workbook.xml", WORKBOOK, 0, 0, 0, 0},
+                       {"xl/_rels/workbook.xml.rels", WB_RELS, 0, 0, 0, 0},
+                       {"xl/worksheets/sheet1.xml", NULL,
+                        "<worksheet " NS "><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\">"
+                        "<v>0</v></c></row>",
+                        "</sheetData></worksheet>", ' ', 6u << 20},
+                       {"xl/sharedStrings.xml", NULL, "<sst " NS ">",
+                        "<si><t>half</t></si></sst>", ' ', 6u << 20}};
+    write_zip(path, halves, 5);
+    ws_limits lim;
+    ws_limits_default(&lim);
+    lim.min_inflate_ratio = 0;
+    lim.max_total_bytes = 10u << 20;
+    CHECK(fails_with(path, &lim, WS_ERR_LIMIT, "max_total_bytes"));
+    lim.max_total_bytes = 13u << 20;
+    ws_book *b = NULL;
+    CHECK_OK(read_book(path, &lim, &b));
+    if (b) {
+        const book_cell *c = book_cell_at(&b->sheets[0], 0, 0);
+        CHECK(c && c->value.type == WS_TYPE_TEXT && strcmp(c->value.as.text, "half") == 0);
+        CHECK(c && !(c->flags & BOOK_CELL_SST_INDEX));
+        ws_book_close(b);
+    }
+    /* Everything else holds with the thread as without it. */
+    test_features();
+    test_shared();
+    test_hostile();
+    test_alloc_failures();
+}
+
 static void
 test_zipxml(void)
 {
@@ -904,6 +944,8 @@ main(void)
     test_alloc_failures();
     test_numbers();
     test_large();
+    xlsx_read_sst_thread_min(0);
+    test_sst_thread();
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
     if (system(cmd) != 0)
