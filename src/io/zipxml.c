@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <expat.h>
 #include <minizip/unzip.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,10 @@
 #include "core/mem.h"
 
 #define ZIPXML_CHUNK (256u * 1024u)
+/* Entries claiming to inflate to this much or more are inflated on a thread of their own,
+ * ZIPXML_AHEAD chunks ahead of expat (inflating is a fifth of reading a sheet). */
+#define ZIPXML_AHEAD_MIN (1u << 20)
+#define ZIPXML_AHEAD 4
 /* The inflate ratio is only judged past this many bytes (as Apache POI does). */
 #define ZIPXML_RATIO_AFTER (100u * 1024u)
 
@@ -208,6 +213,7 @@ zipxml_reopen(zipxml *zip, zipxml **out)
 typedef struct zipxml_stream {
     zipxml *zip;
     const char *name;
+    uint64_t claimed_size; /* as the directory says: a hint */
     uint64_t inflated;
     ZPOS64_T raw_start;
 } zipxml_stream;
@@ -236,6 +242,7 @@ stream_open(zipxml *zip, const char *entry, zipxml_stream *s)
                          zip->path, entry);
     s->zip = zip;
     s->name = e->name;
+    s->claimed_size = e->claimed_size;
     s->inflated = 0;
     s->raw_start = unzGetCurrentFileZStreamPos64(zip->uf);
     return WS_OK;
@@ -297,6 +304,141 @@ stream_close(zipxml_stream *s, bool read_all)
     return WS_OK;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Read-ahead: a thread inflates the next chunks of a big entry while expat parses.  The
+ * thread owns the stream between ahead_start and ahead_stop (minizip is not shared); its
+ * failure reaches the parser with its reason once the chunks before it are parsed.
+ * ------------------------------------------------------------------------------------- */
+
+static _Atomic uint64_t ahead_min = ZIPXML_AHEAD_MIN;
+
+void
+zipxml_set_ahead_min(uint64_t bytes)
+{
+    atomic_store(&ahead_min, bytes);
+}
+
+typedef struct zipxml_ahead {
+    zipxml_stream *s;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t filled, emptied;
+    char *chunk[ZIPXML_AHEAD];
+    unsigned len[ZIPXML_AHEAD];
+    size_t head, tail; /* chunks taken and filled so far; tail - head are waiting */
+    bool done;         /* the thread has filled its last chunk (the empty one, or a failure) */
+    bool quit;         /* the parser wants no more */
+    ws_status status;
+    char reason[DIAG_REASON_MAX];
+} zipxml_ahead;
+
+static void *
+ahead_run(void *arg)
+{
+    zipxml_ahead *a = arg;
+    for (;;) {
+        pthread_mutex_lock(&a->lock);
+        while (a->tail - a->head == ZIPXML_AHEAD && !a->quit)
+            pthread_cond_wait(&a->emptied, &a->lock);
+        bool quit = a->quit;
+        size_t slot = a->tail % ZIPXML_AHEAD;
+        pthread_mutex_unlock(&a->lock);
+        if (quit)
+            return NULL;
+        unsigned got = 0;
+        ws_status st = stream_read(a->s, a->chunk[slot], ZIPXML_CHUNK, &got);
+        pthread_mutex_lock(&a->lock);
+        if (st) {
+            a->status = st;
+            snprintf(a->reason, sizeof a->reason, "%s", diag_reason());
+        } else {
+            a->len[slot] = got;
+            a->tail++;
+        }
+        a->done = st || got == 0;
+        pthread_cond_signal(&a->filled);
+        pthread_mutex_unlock(&a->lock);
+        if (a->done)
+            return NULL;
+    }
+}
+
+static void
+ahead_free(zipxml_ahead *a)
+{
+    for (size_t i = 0; i < ZIPXML_AHEAD; i++)
+        mem_free(a->chunk[i]);
+    mem_free(a);
+}
+
+/* A read-ahead thread for stream s when its entry is big; NULL (read directly) when it is
+ * small or no thread or memory can be had. */
+static zipxml_ahead *
+ahead_start(zipxml_stream *s)
+{
+    if (s->claimed_size < atomic_load(&ahead_min))
+        return NULL;
+    zipxml_ahead *a = mem_calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->s = s;
+    bool ok = true;
+    for (size_t i = 0; i < ZIPXML_AHEAD && ok; i++)
+        ok = (a->chunk[i] = mem_alloc(ZIPXML_CHUNK)) != NULL;
+    if (ok && pthread_mutex_init(&a->lock, NULL) == 0) {
+        if (pthread_cond_init(&a->filled, NULL) == 0) {
+            if (pthread_cond_init(&a->emptied, NULL) == 0) {
+                if (pthread_create(&a->thread, NULL, ahead_run, a) == 0)
+                    return a;
+                pthread_cond_destroy(&a->emptied);
+            }
+            pthread_cond_destroy(&a->filled);
+        }
+        pthread_mutex_destroy(&a->lock);
+    }
+    ahead_free(a);
+    return NULL;
+}
+
+/* The next chunk into buf (as stream_read). */
+static ws_status
+ahead_read(zipxml_ahead *a, char *buf, unsigned *got)
+{
+    pthread_mutex_lock(&a->lock);
+    while (a->head == a->tail && !a->done)
+        pthread_cond_wait(&a->filled, &a->lock);
+    if (a->head == a->tail) {
+        pthread_mutex_unlock(&a->lock);
+        return diag_fail(a->status, "%s", a->reason);
+    }
+    size_t slot = a->head % ZIPXML_AHEAD;
+    pthread_mutex_unlock(&a->lock);
+    memcpy(buf, a->chunk[slot], a->len[slot]);
+    *got = a->len[slot];
+    pthread_mutex_lock(&a->lock);
+    a->head++;
+    pthread_cond_signal(&a->emptied);
+    pthread_mutex_unlock(&a->lock);
+    return WS_OK;
+}
+
+/* Ends the thread (mid-entry too) and hands the stream back. */
+static void
+ahead_stop(zipxml_ahead *a)
+{
+    if (!a)
+        return;
+    pthread_mutex_lock(&a->lock);
+    a->quit = true;
+    pthread_cond_signal(&a->emptied);
+    pthread_mutex_unlock(&a->lock);
+    pthread_join(a->thread, NULL);
+    pthread_cond_destroy(&a->emptied);
+    pthread_cond_destroy(&a->filled);
+    pthread_mutex_destroy(&a->lock);
+    ahead_free(a);
+}
+
 /* Handlers receive the caller's user data; the doctype handler finds the zip through this
  * per-thread pointer, set for the duration of one parse (restored after, so a parse
  * started from inside a handler stays correct). */
@@ -347,6 +489,7 @@ zipxml_parse(zipxml *zip, const char *entry, zipxml_start_fn start, zipxml_end_f
     XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
     zipxml *outer = zipxml_current;
     zipxml_current = zip;
+    zipxml_ahead *ahead = ahead_start(&s);
     st = WS_OK;
     for (;;) {
         void *buf = XML_GetBuffer(parser, (int)ZIPXML_CHUNK);
@@ -355,7 +498,8 @@ zipxml_parse(zipxml *zip, const char *entry, zipxml_start_fn start, zipxml_end_f
             break;
         }
         unsigned got = 0;
-        if ((st = stream_read(&s, buf, ZIPXML_CHUNK, &got)))
+        st = ahead ? ahead_read(ahead, buf, &got) : stream_read(&s, buf, ZIPXML_CHUNK, &got);
+        if (st)
             break;
         if (XML_ParseBuffer(parser, (int)got, got == 0) != XML_STATUS_OK) {
             if (zip->stopped) {
@@ -378,6 +522,7 @@ zipxml_parse(zipxml *zip, const char *entry, zipxml_start_fn start, zipxml_end_f
             break;
         }
     }
+    ahead_stop(ahead);
     ws_status cst = stream_close(&s, read_all);
     if (!st)
         st = cst;

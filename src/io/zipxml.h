@@ -61,6 +61,10 @@ ws_status zipxml_reopen(zipxml *zip, zipxml **out);
 ws_status zipxml_parse(zipxml *zip, const char *entry, zipxml_start_fn start,
                        zipxml_end_fn end, zipxml_text_fn text, void *user);
 
+/* Entries claiming to inflate to at least this many bytes are inflated on a second thread
+ * while expat parses (default 1 MiB); tests set 0 to take that path with small entries. */
+void zipxml_set_ahead_min(uint64_t bytes);
+
 /* From inside a handler: stop the current parse, which then returns `status`.  The
  * handlers are detached at once, so no handler runs after the one that stopped (no
  * "stopped" checks needed); the first stop's status wins.  One parse at a time per zip. */

@@ -4,8 +4,8 @@
  * sheet XML, then optionally shared strings, styles and workbook XML.  Parts are packed
  * into a stored (uncompressed) zip, so mutations reach the XML handling instead of dying in
  * inflate or the CRC check.  Limits are lowered so every input runs in bounded time.
- * Inputs of odd length read their shared strings on a thread beside the sheet, as big
- * books do; even ones in turn.
+ * Inputs of odd length read their shared strings on a thread beside the sheet and inflate
+ * every part on another, as big books do; even ones read in turn.
  *
  *   clang build:  meson setup build-fuzz -Dc_args=... with CC=clang (see meson.build), or
  *   ninja -C build-fuzz tests/io/xlsx/fuzz_xlsx && \
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "io/book.h"
+#include "io/zipxml.h"
 
 static const char *ROOT_RELS =
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
@@ -81,6 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         zipClose(z, NULL);
     }
     xlsx_read_sst_thread_min(size % 2 ? 0 : UINT64_MAX);
+    zipxml_set_ahead_min(size % 2 ? 0 : UINT64_MAX);
     ws_limits limits;
     ws_limits_default(&limits);
     limits.max_cells = 200000;
