@@ -45,15 +45,27 @@ dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 out_path <- file.path(out_dir, paste0(set, ".", method, ".csv.gz"))
 tmp_path <- paste0(out_path, ".part")
 # Each piece is its own gzip member, appended and closed at once (zcat reads them all as
-# one stream): a run that is stopped keeps every series it finished in the .part file.
-unlink(tmp_path)
+# one stream): a run that is stopped keeps every series it finished in the .part file, and
+# RESUME=1 continues it (the series already there are skipped, the header is kept).
+resume <- Sys.getenv("RESUME") == "1" && file.exists(tmp_path)
+done_ids <- character(0)
+if (resume) {
+  con <- gzfile(tmp_path)
+  kept <- readLines(con)
+  close(con)
+  done_ids <- unique(sub(",.*", "", kept[!startsWith(kept, "#") & !startsWith(kept, "id,")]))
+} else {
+  unlink(tmp_path)
+}
 emit <- function(...) {
   con <- gzfile(tmp_path, "a")
   cat(..., file = con, sep = "")
   close(con)
 }
 fmt <- function(x) paste(sprintf("%.10g", x), collapse = ",")
-emit(sprintf("# set: %s\n# method: %s (forecast::%s, level = c(80, 95))\n", set, method, method),
+if (!resume)
+  emit(sprintf("# set: %s\n# method: %s (forecast::%s, level = c(80, 95))\n", set, method,
+               method),
      sprintf("# R: %s\n# forecast: %s\n# date: %s\n", R.version.string,
              as.character(packageVersion("forecast")), format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
      sprintf("# series: %d of %d%s\n", length(pick), nser,
@@ -63,9 +75,11 @@ emit(sprintf("# set: %s\n# method: %s (forecast::%s, level = c(80, 95))\n", set,
 
 failed <- 0L
 total_ms <- 0
+ran <- 0L
 for (k in pick) {
   parts <- strsplit(lines[k], ",", fixed = TRUE)[[1]]
   id <- parts[1]
+  if (id %in% done_ids) next
   freq <- as.integer(parts[2])
   h <- as.integer(parts[3])
   y <- ts(as.numeric(parts[-(1:3)]), frequency = freq)
@@ -90,14 +104,15 @@ for (k in pick) {
     fc <- rwf(y, h = h, level = c(80, 95))
   }
   total_ms <- total_ms + ms
+  ran <- ran + 1L
   ms_txt <- sprintf("%.6g,%.6g", ms, cpu_ms)
   rows <- list(mean = fc$mean, lo80 = fc$lower[, 1], hi80 = fc$upper[, 1],
                lo95 = fc$lower[, 2], hi95 = fc$upper[, 2])
   emit(paste0(id, ",", names(rows), ",", ms_txt, ",",
               vapply(rows, function(r) fmt(as.numeric(r)), ""), "\n", collapse = ""))
 }
-emit(sprintf("# failed: %d (naive forecast used)\n# mean ms: %.3f\n", failed,
-             total_ms / length(pick)))
+emit(sprintf("# failed: %d (naive forecast used)\n# mean ms: %.3f%s\n", failed,
+             total_ms / max(ran, 1L), if (resume) " (of the series this run fitted)" else ""))
 invisible(file.rename(tmp_path, out_path))
-cat(sprintf("%s %s: %d series, %d failed, %.1f ms/series -> %s\n", set, method, length(pick),
-            failed, total_ms / length(pick), out_path))
+cat(sprintf("%s %s: %d series, %d failed, %.1f ms/series -> %s\n", set, method, ran,
+            failed, total_ms / max(ran, 1L), out_path))
