@@ -78,7 +78,26 @@ test_arena(void)
     CHECK(large && strlen(large) == sizeof big);
     CHECK_STR(after, "tail");
     CHECK(((uintptr_t)arena_alloc(&a, 3) & 7) == 0);
-    arena_clear(&a);
+
+    /* Adopting another arena's blocks: its strings live on, owned (and freed, under ASan)
+     * by the adopter; the adopter's head keeps filling; an empty arena adopts whole. */
+    arena b, c;
+    arena_init(&b);
+    arena_init(&c);
+    char *theirs = arena_strndup(&b, "theirs", 6);
+    char *huge = arena_strndup(&b, big, sizeof big);
+    size_t total = a.total + b.total;
+    arena_adopt(&a, &b);
+    CHECK(b.head == NULL && b.total == 0 && a.total == total);
+    CHECK_STR(theirs, "theirs");
+    CHECK(huge && strlen(huge) == sizeof big);
+    CHECK_STR(arena_strndup(&a, "more", 4), "more");
+    arena_adopt(&a, &b); /* nothing to adopt */
+    CHECK(a.total == total + 8);
+    arena_adopt(&c, &a);
+    CHECK(a.head == NULL && c.total == total + 8);
+    CHECK_STR(first, "abc");
+    arena_clear(&c);
 }
 
 static void
