@@ -919,6 +919,12 @@ test_zipxml(void)
     zx_elements = 0;
     CHECK_OK(zipxml_parse(zip, "xl/workbook.xml", NULL, NULL, NULL, NULL));
     CHECK(zipxml_parse(zip, "nope.xml", NULL, NULL, NULL, NULL) == WS_ERR_FORMAT);
+    CHECK(zipxml_claimed_size(zip, "xl/workbook.xml") > 100);
+    CHECK(zipxml_claimed_size(zip, "nope.xml") == 0);
+    zipxml *again = NULL;
+    CHECK_OK(zipxml_reopen(zip, &again));
+    CHECK_OK(zipxml_parse(again, "xl/workbook.xml", NULL, NULL, NULL, NULL));
+    zipxml_close(again);
     const char *attrs[] = {"a", "1", "bb", "2", NULL};
     CHECK_STR(zipxml_attr(attrs, "bb"), "2");
     CHECK(zipxml_attr(attrs, "c") == NULL);
