@@ -852,6 +852,8 @@ zx_start(void *user, const char *name, const char **attrs)
         zipxml_stop(zx_zip, diag_fail(WS_ERR_VALUE, "stopped at a row"));
 }
 
+static void test_zipxml(void);
+
 /* Big shared strings are read on a thread of their own, beside the sheets, and big parts
  * are inflated on another, ahead of expat (here every part is: the thresholds are 0). */
 static void
@@ -885,8 +887,9 @@ test_sst_thread(void)
         CHECK(c && !(c->flags & BOOK_CELL_SST_INDEX));
         ws_book_close(b);
     }
-    /* Everything else holds with the thread as without it. */
+    /* Everything else holds with the threads as without them. */
     test_features();
+    test_zipxml();
     test_shared();
     test_hostile();
     test_alloc_failures();
