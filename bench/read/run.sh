@@ -57,9 +57,9 @@ t_cpu=$(printf '%s' "$theirs" | median 10)
 t_wall=$(printf '%s' "$theirs" | median 4)
 t_mb=$(printf '%s' "$theirs" | median 8)
 # Per-run ratios (openpyxl's time over ours, run by run): wall, then CPU.
-ratios=$(printf '%s' "$ours" | awk 'NF { print $4, $10 }' | {
-    printf '%s' "$theirs" | awk 'NF { print $4, $10 }' > "$tmp/theirs"
-    paste -d' ' - "$tmp/theirs"; } | awk '{ print $3 / $1, $4 / $2 }')
+printf '%s' "$ours" | awk 'NF { print $4, $10 }' > "$tmp/ours"
+printf '%s' "$theirs" | awk 'NF { print $4, $10 }' > "$tmp/theirs"
+ratios=$(paste -d' ' "$tmp/ours" "$tmp/theirs" | awk '{ print $3 / $1, $4 / $2 }')
 r_wall=$(printf '%s\n' "$ratios" | median 1)
 r_cpu=$(printf '%s\n' "$ratios" | median 2)
 echo "book: $book ($(du -k "$book" | cut -f1) KiB); medians of $runs runs each"

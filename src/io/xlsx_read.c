@@ -143,7 +143,8 @@ typedef struct xr {
 
     xr_sst sst;
     pthread_t sst_thread;
-    bool sst_threaded; /* sst is being read on sst_thread, to be joined */
+    bool sst_threaded;  /* sst is being read on sst_thread, to be joined */
+    size_t sst_pending; /* text cells holding a string's index (BOOK_CELL_SST_INDEX) */
 } xr;
 
 /* ---------------------------------------------------------------------------------------
@@ -987,12 +988,13 @@ sst_wait(xr *x)
     x->sst.zip = NULL;
 }
 
-/* Points every text cell of the sheets read at its shared string, now that all are read. */
+/* Points every text cell of the sheets read at its shared string, now that all are read;
+ * sheets after the last such cell are not walked. */
 static ws_status
 sst_resolve(xr *x)
 {
     const xr_sst *t = &x->sst;
-    for (size_t i = 0; i < x->sheet_count; i++) {
+    for (size_t i = 0; x->sst_pending && i < x->sheet_count; i++) {
         const xr_sheetref *ref = &x->sheets[i];
         if (!ref->entry)
             continue;
@@ -1016,6 +1018,7 @@ sst_resolve(xr *x)
                 }
                 cell->value.as.text = (char *)t->items[idx];
                 cell->flags &= (uint16_t)~BOOK_CELL_SST_INDEX;
+                x->sst_pending--;
             }
         }
     }
@@ -1492,6 +1495,7 @@ cell_end(xr *x)
             v->type = WS_TYPE_TEXT;
             v->as.number = (double)idx;
             cell->flags |= BOOK_CELL_SST_INDEX;
+            x->sst_pending++;
             break;
         }
         case 'i':

@@ -107,8 +107,6 @@ main(int argc, char **argv)
         ns++;
     }
     fclose(fp);
-    /* FC_SELECT=1: auto's combination or one of its parts, as fc_cross_select chooses on
-     * the same truncated series (what the forecast job does). */
     /* The job's settings for the whole set: the period given, or detected (each series)
      * and the most common one for the pooled model. */
     int set_period = periods[0] >= 2 && !detect ? (int)periods[0] : -1;
@@ -122,6 +120,8 @@ main(int argc, char **argv)
         pool_period = fc_common_period(found, ns);
         free(found);
     }
+    /* FC_SELECT=1: auto's combination or one of its parts, as fc_cross_select chooses on
+     * the same truncated series (what the forecast job does). */
     if (getenv("FC_SELECT") && ns && spec.method == FC_AUTO) {
         spec.horizon = hs[0];
         spec.period = set_period;
