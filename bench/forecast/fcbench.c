@@ -541,20 +541,23 @@ run_builtin(const bench_set *set, const char *name, void (*method)(const bench_s
     return row;
 }
 
-/* fc_forecast, or with `parts` != 0 the parts of auto alone (fc_forecast_parts). */
+/* fc_forecast; with a plan, fc_forecast_plan; with `parts` != 0, the parts of auto alone
+ * (fc_forecast_parts). */
 static ws_status
-call_forecast(const bench_series *s, const fc_spec *spec, unsigned parts, fc_result *out)
+call_forecast(const bench_series *s, const fc_spec *spec, unsigned parts, const fc_plan *plan,
+              fc_result *out)
 {
-    return parts ? fc_forecast_parts(s->y, s->n, spec, parts, out)
-                 : fc_forecast(s->y, s->n, spec, out);
+    return plan    ? fc_forecast_plan(s->y, s->n, spec, plan, out)
+           : parts ? fc_forecast_parts(s->y, s->n, spec, parts, out)
+                   : fc_forecast(s->y, s->n, spec, out);
 }
 
 /* Runs fc_forecast on every series: one timed call at 95% (the point forecast and the 95%
  * interval, what a user asks for), one untimed call at 80% for its interval.  A failure
  * falls back to the bench's Naive2 and is counted. */
 static bench_row *
-run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const char *name,
-               bool detect, bool trace)
+run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const fc_plan *plan,
+               const char *name, bool detect, bool trace)
 {
     bench_row *row = row_new(set, name);
     row->worldsheet = true;
@@ -571,12 +574,12 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const cha
         memset(&r95, 0, sizeof r95);
         memset(&r80, 0, sizeof r80);
         double t0 = now_ms(), c0 = cpu_ms();
-        ws_status st = call_forecast(s, &spec, parts, &r95);
+        ws_status st = call_forecast(s, &spec, parts, plan, &r95);
         o->ms = now_ms() - t0;
         o->cpu_ms = cpu_ms() - c0;
         if (st == WS_OK) {
             spec.level = 0.80;
-            st = call_forecast(s, &spec, parts, &r80);
+            st = call_forecast(s, &spec, parts, plan, &r80);
         }
         if (st == WS_OK && r95.mean && r95.lower && r95.upper && r80.lower && r80.upper) {
             o->v[KIND_MEAN] = copy_values(r95.mean, s->h);
@@ -615,18 +618,18 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const cha
     return row;
 }
 
-/* The forecast job's way with many series: auto, or the part of it that validation across
- * the series picks (fc_cross_select), on each (run_worldsheet), then blended
- * with the model learned across all of the set's series (fc_pooled on the training parts
- * only, fc_pool_weight), intervals moved with their forecast and scaled by the widths
- * learned across the series (fc_cross_calibrate, at 95% and at 80%: the job computes its
- * one level).  The time of the pooled fit and of the 95% calibration is shared out over
- * the series. */
+/* The forecast job's way with many series: the plan learned from the training series'
+ * own last values (fc_cross_learn: which forecasts to combine, and the interval factors
+ * at 95% and at 80%: the job computes its one level), each series forecast as planned
+ * (fc_forecast_plan), then blended with the model learned across all of the set's
+ * series (fc_pooled on the training parts only) at the plan's share, intervals moved with
+ * their forecast and scaled by the factors.  The time of the plan at 95% and of the
+ * pooled fit is shared out over the series. */
 static bench_row *
 run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
 {
     if (!set->count)
-        return run_worldsheet(set, FC_AUTO, 0, name, detect, trace);
+        return run_worldsheet(set, FC_AUTO, 0, NULL, name, detect, trace);
     size_t h = set->series[0].h, period = set->series[0].freq > 1 ? (size_t)set->series[0].freq : 0;
     const double **ys = xalloc(set->count * sizeof *ys);
     size_t *ns = xalloc(set->count * sizeof *ns), *found = xalloc(set->count * sizeof *found);
@@ -645,31 +648,26 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     mem_free(found);
     spec.horizon = h;
     spec.level = 0.95;
-    /* The combination or one of its parts, chosen on the training parts as the job does. */
+    fc_plan plan, plan80;
+    double *f95 = xalloc(h * sizeof *f95), *f80 = xalloc(h * sizeof *f80);
     double t0 = now_ms(), c0 = cpu_ms();
-    if (fc_cross_select(ys, ns, set->count, &spec, &spec.parts) != WS_OK)
+    ws_status cs = fc_cross_learn(ys, ns, set->count, &spec, &plan, f95);
+    if (cs != WS_OK)
         fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
-    fflush(stdout); /* the note below lands between rows, not inside one */
-    if (spec.parts != FC_AUTO_PARTS)
-        fprintf(stderr, "fcbench: %s: %s: the job chose parts %u\n", set->name, name,
-                spec.parts);
-    ws_status st = fc_pooled(ys, ns, set->count, period, h, pooled);
+    double share = plan.learned ? plan.weight[FC_MIX_POOLED] : fc_pool_weight(period);
+    ws_status st = share > 0.0 ? fc_pooled(ys, ns, set->count, period, h, pooled) : WS_ERR_NA;
     double ms = (now_ms() - t0) / (double)set->count, cpu = (cpu_ms() - c0) / (double)set->count;
     if (st != WS_OK)
         fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
-    bench_row *row = run_worldsheet(set, FC_AUTO, spec.parts, name, detect, trace);
-    /* Interval factors at both levels, as the job computes them at its one level. */
-    double *f95 = xalloc(h * sizeof *f95), *f80 = xalloc(h * sizeof *f80);
-    double t1 = now_ms(), c1 = cpu_ms();
-    ws_status cs = fc_cross_calibrate(ys, ns, set->count, &spec, st == WS_OK, period, f95);
-    ms += (now_ms() - t1) / (double)set->count;
-    cpu += (cpu_ms() - c1) / (double)set->count;
-    spec.level = 0.80;
-    if (cs == WS_OK)
-        cs = fc_cross_calibrate(ys, ns, set->count, &spec, st == WS_OK, period, f80);
-    if (cs != WS_OK)
+    fflush(stdout); /* the note below lands between rows, not inside one */
+    fprintf(stderr, "fcbench: %s: %s: plan: parts %u, weights", set->name, name, plan.parts);
+    for (int c = 0; c < FC_MIX_SIZE; c++)
+        fprintf(stderr, " %.2f", plan.weight[c]);
+    fprintf(stderr, " (combination, Theta, DOTM, CES, ARIMA, pooled)\n");
+    bench_row *row = run_worldsheet(set, FC_AUTO, 0, &plan, name, detect, trace);
+    spec.level = 0.80; /* the same plan (it is chosen on point forecasts), other factors */
+    if (cs == WS_OK && (cs = fc_cross_learn(ys, ns, set->count, &spec, &plan80, f80)))
         fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
-    double w = fc_pool_weight(period);
     for (size_t i = 0; i < set->count; i++) {
         bench_out *o = &row->out[i];
         o->ms += ms;
@@ -686,13 +684,13 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
         double *before = xalloc(h * sizeof *before);
         memcpy(before, mean, h * sizeof *before);
         if (st == WS_OK)
-            fc_blend_pooled(&r95, pooled + i * h, w);
+            fc_blend_pooled(&r95, pooled + i * h, share);
         for (size_t k = 0; k < h; k++) {
             r80.lower[k] += mean[k] - before[k];
             r80.upper[k] += mean[k] - before[k];
         }
         mem_free(before);
-        if (cs == WS_OK) {
+        if (cs == WS_OK && plan.learned) {
             fc_scale_interval(&r95, f95);
             fc_scale_interval(&r80, f80);
         }
@@ -1018,7 +1016,7 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
             continue;
         char label[48];
         snprintf(label, sizeof label, "%s%s", ws_methods[k].label, opts->detect ? " (detect)" : "");
-        rows[nrows] = run_worldsheet(&set, ws_methods[k].method, ws_methods[k].parts, label,
+        rows[nrows] = run_worldsheet(&set, ws_methods[k].method, ws_methods[k].parts, NULL, label,
                                      opts->detect, opts->trace);
         if (!ws_first)
             ws_first = rows[nrows];

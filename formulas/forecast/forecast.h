@@ -95,28 +95,56 @@ double fc_pool_weight(size_t period);
  * same amount, and add " + pooled AR" to its model; unchanged when pooled has a NaN. */
 void fc_blend_pooled(fc_result *res, const double *pooled, double weight);
 
-/* Interval widths learned across series (split conformal): each of up to 500 evenly
- * spaced series with 2h + 3 numbers or more is forecast (with spec) from h values before
- * its end, blended with the pooled model of those truncated series when `pool` (at
- * pool_period), and factor[j] (spec->horizon values) becomes the spec->level quantile over
- * the series of |actual - forecast| / the interval's half-width on the actual's side at
- * step j + 1.  Factors stay 1 with fewer than FC_CALIB_MIN_SERIES such series, or without
- * an interval.  fc_scale_interval applies them: the bounds move away from (factor > 1) or
- * towards the forecast. */
-#define FC_CALIB_MIN_SERIES 20
-ws_status fc_cross_calibrate(const double *const *y, const size_t *n, size_t count,
-                             const fc_spec *spec, bool pool, size_t pool_period, double *factor);
+/* Interval factors (fc_cross_learn) applied: each bound moves away from (factor[j] > 1)
+ * or towards the forecast at step j + 1. */
 void fc_scale_interval(fc_result *res, const double *factor);
 
-/* Which of auto's combination and its parts alone suits these series (validation across
- * series): each of up to 200 evenly spaced series with 2h + 3 numbers or more is forecast
- * from h values before its end by each candidate, scored relative to auto as OWA is to
- * Naive2 (the mean of the sMAPE ratio and the MAE-over-naive ratio, over the series), and
- * a part alone replaces the combination when its score is below FC_SELECT_MARGIN.
- * *parts gets the choice (FC_AUTO_PARTS when none wins, or with fewer than
- * FC_CALIB_MIN_SERIES such series). */
+/* What the forecast job learns from the series' own last values before it forecasts
+ * them (fc_cross_learn): which forecasts to combine, with which weights.  The members:
+ * auto's combination of `parts`, then Theta, DOTM, CES and ARIMA alone (each as auto
+ * forecasts it, with its own temporal hierarchies), then the pooled model. */
+enum {
+    FC_MIX_COMBINED,
+    FC_MIX_THETA,
+    FC_MIX_DOTM,
+    FC_MIX_CES,
+    FC_MIX_ARIMA,
+    FC_MIX_POOLED,
+    FC_MIX_SIZE
+};
+typedef struct fc_plan {
+    unsigned parts;             /* what the first member combines: FC_AUTO_PARTS or one part */
+    double weight[FC_MIX_SIZE]; /* the members' shares, summing to 1 */
+    bool learned;               /* false: the combination alone, blended as the caller sees fit */
+} fc_plan;
+
+/* The combination of `parts` (0: FC_AUTO_PARTS) alone, not learned. */
+void fc_plan_default(fc_plan *plan, unsigned parts);
+
+/* Validation across series: each of up to 500 evenly spaced series with h + 6 numbers or
+ * more is forecast from h values before its end by every member, the pooled model being
+ * fitted on every series without its last h numbers (at spec->period, or the season most
+ * of the picked series used).
+ * The plan: a part alone when its score (the mean of the sMAPE ratio and the
+ * MAE-over-naive ratio to the combination's, over the series, as OWA is to Naive2) is
+ * below FC_SELECT_MARGIN, blended with the pooled model at fc_pool_weight; otherwise the
+ * blend of the combination and the pooled model, reweighted by ensemble selection on the
+ * same values.  factor (spec->horizon values) gets the interval factors for the plan's
+ * forecasts: the spec->level quantile over the series of |actual - forecast| / the
+ * interval's half-width on the actual's side, per step (split conformal prediction).
+ * Without the auto method or with fewer than FC_CALIB_MIN_SERIES such series: the
+ * default plan (spec->parts), factors 1. */
 #define FC_SELECT_MARGIN 0.90
-ws_status fc_cross_select(const double *const *y, const size_t *n, size_t count,
-                          const fc_spec *spec, unsigned *parts);
+#define FC_CALIB_MIN_SERIES 20
+ws_status fc_cross_learn(const double *const *y, const size_t *n, size_t count,
+                         const fc_spec *spec, fc_plan *plan, double *factor);
+
+/* fc_forecast_parts of the plan's combination, its forecast replaced by the plan's local
+ * members' weighted mean (their weights renormalised without the pooled model's; a member
+ * that cannot forecast the series leaves its share to the others) and its interval moved
+ * with it; " weighted" is added to the model when other members take part.  The pooled
+ * model's share is the caller's to blend in (fc_blend_pooled). */
+ws_status fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *plan,
+                           fc_result *out);
 
 #endif

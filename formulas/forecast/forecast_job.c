@@ -1,7 +1,7 @@
 /* The forecast job: forecast every column of a range, on all cores (with the auto model
  * and ten or more series, blended with one model learned across them, and from twenty
- * series on with interval widths learned across them and, when one of auto's parts alone
- * forecast the series' own last values clearly better, that part: pooled.c), and add
+ * series on as the series' own last values teach: which forecasts to combine with which
+ * weights, and how wide the intervals should be: pooled.c), and add
  * a "Forecast" sheet (history and forecasts, one block of rows per series, with a chart
  * per series for the first 20), and a "Forecast Models" sheet.  Labels are English or
  * Japanese (--lang; by default Japanese when a series name is). */
@@ -63,6 +63,7 @@ typedef struct job_pool {
     job_series *series;
     size_t count;
     fc_spec spec;
+    fc_plan plan;
     pthread_mutex_t lock;
     size_t next, done;
     bool cancel;
@@ -71,7 +72,7 @@ typedef struct job_pool {
 static void
 job_run_one(job_pool *pool, job_series *s)
 {
-    s->status = fc_forecast(s->y, s->n, &pool->spec, &s->res);
+    s->status = fc_forecast_plan(s->y, s->n, &pool->spec, &pool->plan, &s->res);
     if (s->status)
         snprintf(s->reason, sizeof s->reason, "%s", diag_reason());
 }
@@ -136,11 +137,12 @@ job_run_all(job_pool *pool, ws_progress_fn progress, void *user)
     return WS_OK;
 }
 
-/* With the auto model and FC_CALIB_MIN_SERIES series or more, the combination or the one
- * of its parts that forecast the series' own last values best (fc_cross_select) goes into
- * spec->parts. */
+/* With the auto model and FC_CALIB_MIN_SERIES series or more, the plan learned from the
+ * series' own last values (fc_cross_learn): which forecasts to combine, and the factors
+ * for the intervals' widths. */
 static ws_status
-job_select(const job_series *series, size_t count, fc_spec *spec)
+job_plan(const job_series *series, size_t count, const fc_spec *spec, fc_plan *plan,
+         double *factor)
 {
     const double **ys = mem_alloc(count * sizeof *ys);
     size_t *ns = mem_alloc(count * sizeof *ns);
@@ -150,20 +152,20 @@ job_select(const job_series *series, size_t count, fc_spec *spec)
         ns[i] = series[i].n;
     }
     if (!st)
-        st = fc_cross_select(ys, ns, count, spec, &spec->parts);
+        st = fc_cross_learn(ys, ns, count, spec, plan, factor);
     mem_free(ys);
     mem_free(ns);
     return st;
 }
 
-/* With the auto model, what the series teach together: from FC_POOL_MIN_SERIES series on,
- * blend in the model learned across them (fc_pooled; its season is the --seasonality
- * given, else fc_common_period of the series' own models, where none counts too), and from
- * FC_CALIB_MIN_SERIES on, set the intervals' widths from how such forecasts fared on the
- * series' own last values (fc_cross_calibrate).  Fewer usable series leave every forecast
- * as it was. */
+/* From FC_POOL_MIN_SERIES series on, blend in the model learned across them (fc_pooled;
+ * its season is the --seasonality given, else fc_common_period of the series' own models,
+ * where none counts too) at the plan's share (fc_pool_weight when not learned), and with
+ * a learned plan, scale the intervals by its factors.  Fewer usable series leave every
+ * forecast as it was. */
 static ws_status
-job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
+job_blend_pooled(job_series *series, size_t count, const fc_spec *spec, const fc_plan *plan,
+                 const double *factor)
 {
     size_t ok = 0, h = spec->horizon;
     for (size_t i = 0; i < count; i++)
@@ -186,7 +188,8 @@ job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
             ns[k++] = series[i].n;
         }
     size_t period = spec->period >= 2 ? (size_t)spec->period : fc_common_period(used, ok);
-    st = fc_pooled(ys, ns, ok, period, h, out);
+    double share = plan->learned ? plan->weight[FC_MIX_POOLED] : fc_pool_weight(period);
+    st = share > 0.0 ? fc_pooled(ys, ns, ok, period, h, out) : WS_ERR_NA;
     bool pooled = st == WS_OK;
     if (st == WS_ERR_NA) {
         diag_clear(); /* not enough to learn from: each series keeps its own forecast */
@@ -194,15 +197,13 @@ job_cross_learn(job_series *series, size_t count, const fc_spec *spec)
     }
     if (st)
         goto done;
-    for (size_t i = 0, k = 0; pooled && i < count; i++)
-        if (!series[i].status)
-            fc_blend_pooled(&series[i].res, out + h * k++, fc_pool_weight(period));
-    /* The pooled forecasts are used: their room holds the interval factors now. */
-    if ((st = fc_cross_calibrate(ys, ns, ok, spec, pooled, period, out)))
-        goto done;
-    for (size_t i = 0; i < count; i++)
-        if (!series[i].status)
-            fc_scale_interval(&series[i].res, out);
+    for (size_t i = 0, k = 0; i < count; i++)
+        if (!series[i].status) {
+            if (pooled)
+                fc_blend_pooled(&series[i].res, out + h * k++, share);
+            if (plan->learned)
+                fc_scale_interval(&series[i].res, factor);
+        }
 done:
     mem_free(ys);
     mem_free(ns);
@@ -387,7 +388,7 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
 {
     ws_range *range = NULL, *dr = NULL;
     job_series *series = NULL;
-    double *dates = NULL;
+    double *dates = NULL, *factor = NULL;
     size_t count = 0;
     book_sheet *sheet = NULL;
     book_area area = {0, 0, 0, 0}, darea = {0, 0, 0, 0};
@@ -505,12 +506,17 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         goto done;
     }
     lock_ready = true;
-    if (cross && (st = job_select(series, count, &pool.spec)))
+    fc_plan_default(&pool.plan, spec.parts);
+    factor = mem_alloc(spec.horizon * sizeof *factor);
+    if (!factor) {
+        st = diag_nomem();
         goto done;
-    spec.parts = pool.spec.parts;
+    }
+    if (cross && (st = job_plan(series, count, &spec, &pool.plan, factor)))
+        goto done;
     if ((st = job_run_all(&pool, progress, user)))
         goto done;
-    if (cross && (st = job_cross_learn(series, count, &spec)))
+    if (cross && (st = job_blend_pooled(series, count, &spec, &pool.plan, factor)))
         goto done;
     st = job_write(book, series, count, w, dates, dates != NULL);
 done:
@@ -522,6 +528,7 @@ done:
     }
     mem_free(series);
     mem_free(dates);
+    mem_free(factor);
     ws_range_free(range);
     ws_range_free(dr);
     return st;
@@ -538,7 +545,8 @@ static const ws_job_option_info forecast_job_options[] = {
     {"lang", "en|ja", "language of the sheets' labels; ja when a series name is Japanese", ""},
     {"pool", "yes|no",
      "auto model, 10 or more series: blend in one model learned across all of them (20 or "
-     "more: interval widths too, and the part of auto that fits them best)",
+     "more: learn from their own last values which forecasts to combine, and the "
+     "intervals' widths)",
      "yes"},
 };
 

@@ -8,9 +8,9 @@
  * The frequency column is the period, except that 1 means detect it (as WS.FORECAST's
  * seasonality argument); FC_PERIOD=N overrides a period >= 2, FC_DETECT=1 detects all.
  * FC_POOL=W blends every forecast with the pooled one (fc_pooled, fitted on the same
- * truncated series) at weight W, or at fc_pool_weight with FC_POOL=auto; FC_CALIBRATE=1
- * scales the intervals by fc_cross_calibrate's factors; FC_SELECT=1 lets fc_cross_select
- * choose between auto and its parts first, as the forecast job does. */
+ * truncated series) at weight W, or at fc_pool_weight with FC_POOL=auto; FC_JOB=1 does
+ * what the forecast job does: fc_cross_learn's plan on the same truncated series (its
+ * members, the pooled model's share, the interval factors), then fc_forecast_plan. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,34 +120,36 @@ main(int argc, char **argv)
         pool_period = fc_common_period(found, ns);
         free(found);
     }
-    /* FC_SELECT=1: auto's combination or one of its parts, as fc_cross_select chooses on
-     * the same truncated series (what the forecast job does). */
-    if (getenv("FC_SELECT") && ns && spec.method == FC_AUTO) {
+    /* FC_JOB=1: the plan fc_cross_learn makes of the same truncated series, as the
+     * forecast job does. */
+    fc_plan plan;
+    fc_plan_default(&plan, parts);
+    double *factor = NULL;
+    const char *pool = getenv("FC_POOL");
+    if (getenv("FC_JOB") && ns && spec.method == FC_AUTO) {
+        factor = malloc(hs[0] * sizeof *factor);
         spec.horizon = hs[0];
         spec.period = set_period;
-        fc_cross_select((const double *const *)ys, lens, ns, &spec, &parts);
-        fprintf(stderr, "%s: selected parts %u\n", argv[1], parts);
+        spec.parts = parts;
+        fc_cross_learn((const double *const *)ys, lens, ns, &spec, &plan, factor);
+        fprintf(stderr, "%s: plan parts %u weights", argv[1], plan.parts);
+        for (int c = 0; c < FC_MIX_SIZE; c++)
+            fprintf(stderr, " %.3f", plan.weight[c]);
+        fprintf(stderr, "\n");
+        pool = "auto";
     }
-    spec.parts = parts; /* for fc_cross_calibrate's forecasts */
-    const char *pool = getenv("FC_POOL");
+    double pool_share = !pool ? 0.0
+                        : plan.learned ? plan.weight[FC_MIX_POOLED]
+                        : strcmp(pool, "auto") == 0 ? fc_pool_weight(pool_period)
+                                                    : atof(pool);
     double *pooled = NULL;
-    if (pool && ns) {
+    if (pool_share > 0.0 && ns) {
         pooled = malloc(ns * hs[0] * sizeof *pooled);
         if (fc_pooled((const double *const *)ys, lens, ns, pool_period, hs[0], pooled) != WS_OK) {
             fprintf(stderr, "pooled: %s\n", ws_last_reason());
             free(pooled);
             pooled = NULL;
         }
-    }
-    /* FC_CALIBRATE=1: interval widths learned across the series (fc_cross_calibrate on
-     * the same truncated series, with the pooled blend when FC_POOL is set). */
-    double *factor = NULL;
-    if (getenv("FC_CALIBRATE") && ns) {
-        factor = malloc(hs[0] * sizeof *factor);
-        spec.horizon = hs[0];
-        spec.period = set_period;
-        fc_cross_calibrate((const double *const *)ys, lens, ns, &spec, pooled != NULL,
-                           pool_period, factor);
     }
     double sm = 0, ms = 0, sm2 = 0, ms2 = 0, cov = 0, covn = 0, secs = 0;
     long count = 0;
@@ -162,7 +164,7 @@ main(int argc, char **argv)
         fc_result r;
         struct timespec t0, t1;
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-        ws_status st = fc_forecast_parts(y, nt, &spec, parts, &r);
+        ws_status st = fc_forecast_plan(y, nt, &spec, &plan, &r);
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
         secs += (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
         if (st) {
@@ -170,8 +172,7 @@ main(int argc, char **argv)
             continue;
         }
         if (pooled)
-            fc_blend_pooled(&r, pooled + si * h,
-                            strcmp(pool, "auto") == 0 ? fc_pool_weight(pool_period) : atof(pool));
+            fc_blend_pooled(&r, pooled + si * h, pool_share);
         if (factor)
             fc_scale_interval(&r, factor);
         double f2[20000];

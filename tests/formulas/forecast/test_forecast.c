@@ -872,40 +872,106 @@ test_pooled_reference(void)
 
 /* Validation across series picks the model that forecasts their last values best: thirty
  * series from a cyclic AR(2) (which only ARIMA among auto's parts can follow) choose
- * ARIMA alone; nineteen series are too few to choose from, and a method other than auto
- * is left alone. */
+ * ARIMA alone, blended with the pooled model at fc_pool_weight; nineteen series are too
+ * few to learn from, and a method other than auto is left alone.  When one series in five
+ * is cyclic and the others are random walks, no part alone wins by the margin, and
+ * ensemble selection gives ARIMA a share next to the combination's. */
 static void
-test_cross_select(void)
+test_cross_learn_plan(void)
 {
-    enum { S = 30, N = 90 };
+    enum { S = 30, N = 90, H = 6 };
     static double data[S][N];
     const double *ys[S];
     size_t ns[S];
-    rng r;
-    rng_seed(&r, 17);
-    for (int s = 0; s < S; s++) {
-        double a = 0.0, b = 0.0;
-        for (int t = 0; t < N; t++) {
-            double v = 1.3 * a - 0.7 * b + rng_normal(&r);
-            b = a;
-            a = v;
-            data[s][t] = 100.0 + 5.0 * v;
-        }
-        ys[s] = data[s];
-        ns[s] = N;
-    }
     fc_spec spec;
     fc_spec_default(&spec);
     spec.period = 0;
-    spec.horizon = 6;
-    unsigned parts = 0;
-    CHECK_OK(fc_cross_select(ys, ns, S, &spec, &parts));
-    CHECK(parts == FC_PART_ARIMA);
-    CHECK_OK(fc_cross_select(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &parts));
-    CHECK(parts == FC_AUTO_PARTS);
+    spec.horizon = H;
+    spec.level = 0.0;
+    double f[H];
+    fc_plan plan;
+    for (int pass = 0; pass < 2; pass++) {
+        rng r;
+        rng_seed(&r, 17);
+        for (int s = 0; s < S; s++) {
+            double a = 0.0, b = 0.0;
+            bool walk = pass == 1 && s % 5 != 0;
+            for (int t = 0; t < N; t++) {
+                double v = walk ? a + rng_normal(&r) : 1.3 * a - 0.7 * b + rng_normal(&r);
+                b = a;
+                a = v;
+                data[s][t] = 100.0 + 5.0 * v;
+            }
+            ys[s] = data[s];
+            ns[s] = N;
+        }
+        CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f));
+        CHECK(plan.learned);
+        double sum = 0.0;
+        for (int c = 0; c < FC_MIX_SIZE; c++) {
+            CHECK(plan.weight[c] >= 0.0);
+            sum += plan.weight[c];
+        }
+        CHECK_NEAR(sum, 1.0, 1e-12);
+        for (int j = 0; j < H; j++)
+            CHECK(f[j] == 1.0); /* level 0: no interval to calibrate */
+        if (pass == 0) {
+            CHECK(plan.parts == FC_PART_ARIMA);
+            CHECK_NEAR(plan.weight[FC_MIX_POOLED], fc_pool_weight(0), 1e-12);
+            CHECK_NEAR(plan.weight[FC_MIX_COMBINED], 1.0 - fc_pool_weight(0), 1e-12);
+        } else {
+            CHECK(plan.parts == FC_AUTO_PARTS);
+            CHECK(plan.weight[FC_MIX_ARIMA] > 0.0);
+            CHECK(plan.weight[FC_MIX_COMBINED] >= 0.5);
+        }
+    }
+    CHECK_OK(fc_cross_learn(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &plan, f));
+    CHECK(!plan.learned && plan.parts == FC_AUTO_PARTS && plan.weight[FC_MIX_COMBINED] == 1.0);
     spec.method = FC_THETA;
-    CHECK_OK(fc_cross_select(ys, ns, S, &spec, &parts));
-    CHECK(parts == FC_AUTO_PARTS);
+    CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f));
+    CHECK(!plan.learned && plan.parts == FC_AUTO_PARTS);
+}
+
+/* fc_forecast_plan: the combination alone is fc_forecast_parts itself; with other members,
+ * the forecast is their weighted mean without the pooled model's share (a hand
+ * calculation from each member's own forecast), the interval moved with it. */
+static void
+test_forecast_plan(void)
+{
+    double y[60];
+    for (int t = 0; t < 60; t++)
+        y[t] = 50.0 + 0.5 * t + 4.0 * sin(t * 0.9) + (t * 7 % 5);
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = 0;
+    spec.horizon = 5;
+    fc_plan plan;
+    fc_plan_default(&plan, 0);
+    fc_result base, theta, arima, got;
+    CHECK_OK(fc_forecast_parts(y, 60, &spec, FC_AUTO_PARTS, &base));
+    CHECK_OK(fc_forecast_parts(y, 60, &spec, FC_PART_THETA, &theta));
+    CHECK_OK(fc_forecast_parts(y, 60, &spec, FC_PART_ARIMA, &arima));
+    CHECK_OK(fc_forecast_plan(y, 60, &spec, &plan, &got));
+    for (int j = 0; j < 5; j++)
+        CHECK(got.mean[j] == base.mean[j] && got.lower[j] == base.lower[j]);
+    CHECK(strcmp(got.model, base.model) == 0);
+    fc_result_clear(&got);
+    plan.weight[FC_MIX_COMBINED] = 0.4;
+    plan.weight[FC_MIX_THETA] = 0.2;
+    plan.weight[FC_MIX_ARIMA] = 0.2;
+    plan.weight[FC_MIX_POOLED] = 0.2;
+    CHECK_OK(fc_forecast_plan(y, 60, &spec, &plan, &got));
+    for (int j = 0; j < 5; j++) {
+        double want = 0.5 * base.mean[j] + 0.25 * theta.mean[j] + 0.25 * arima.mean[j];
+        CHECK_NEAR(got.mean[j], want, 1e-9 * fabs(want));
+        CHECK_NEAR(got.upper[j] - got.mean[j], base.upper[j] - base.mean[j], 1e-9 * fabs(want));
+        CHECK_NEAR(got.mean[j] - got.lower[j], base.mean[j] - base.lower[j], 1e-9 * fabs(want));
+    }
+    CHECK(strstr(got.model, " weighted") != NULL);
+    fc_result_clear(&got);
+    fc_result_clear(&base);
+    fc_result_clear(&theta);
+    fc_result_clear(&arima);
 }
 
 /* Widths learned across series: 40 noisy level series whose last 6 values are 3 times
@@ -924,6 +990,7 @@ test_cross_calibrate(void)
     fc_spec_default(&spec);
     spec.period = 0;
     spec.horizon = H;
+    fc_plan plan;
     for (int pass = 0; pass < 2; pass++) {
         rng r;
         rng_seed(&r, 21);
@@ -935,10 +1002,10 @@ test_cross_calibrate(void)
             ns[s] = N;
         }
         double f[H];
-        CHECK_OK(fc_cross_calibrate(ys, ns, S, &spec, false, 0, f));
+        CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f));
         for (int j = 0; j < H; j++)
             CHECK(pass == 0 ? f[j] > 1.5 : f[j] < 0.7);
-        CHECK_OK(fc_cross_calibrate(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, false, 0, f));
+        CHECK_OK(fc_cross_learn(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &plan, f));
         for (int j = 0; j < H; j++)
             CHECK(f[j] == 1.0);
     }
@@ -976,11 +1043,16 @@ test_across_alloc_failures(void)
         mem_fail_after(i, 0);
         ws_status a = fc_pooled(ys, ns, S, 12, H, out);
         mem_fail_after(i, 0);
-        ws_status b = fc_cross_calibrate(ys, ns, S, &spec, true, 12, out);
-        mem_fail_after(i, 0);
-        unsigned parts;
-        ws_status c = fc_cross_select(ys, ns, S, &spec, &parts);
+        fc_plan plan;
+        ws_status b = fc_cross_learn(ys, ns, S, &spec, &plan, out);
         mem_fail_after(-1, 0);
+        plan.weight[FC_MIX_CES] = 0.5; /* another member to forecast */
+        mem_fail_after(i / 4, 0);
+        fc_result r;
+        ws_status c = fc_forecast_plan(ys[0], N, &spec, &plan, &r);
+        mem_fail_after(-1, 0);
+        if (c == WS_OK)
+            fc_result_clear(&r);
         CHECK((a == WS_OK || a == WS_ERR_NOMEM) && (b == WS_OK || b == WS_ERR_NOMEM) &&
               (c == WS_OK || c == WS_ERR_NOMEM));
         failed += (a != WS_OK) + (b != WS_OK) + (c != WS_OK);
@@ -1026,7 +1098,8 @@ main(void)
     test_pooled();
     test_pooled_reference();
     test_cross_calibrate();
-    test_cross_select();
+    test_cross_learn_plan();
+    test_forecast_plan();
     test_across_alloc_failures();
     test_hand();
     test_simulated_intervals();
