@@ -139,6 +139,20 @@ void fc_plan_default(fc_plan *plan, unsigned parts);
 ws_status fc_cross_learn(const double *const *y, const size_t *n, size_t count,
                          const fc_spec *spec, fc_plan *plan, double *factor);
 
+/* fc_cross_learn in steps, for callers that forecast the validation on several threads:
+ * fc_learn_new notes the series (y and n are not copied: keep them until fc_learn_free),
+ * fc_learn_forecast forecasts pick k, 0 <= k < fc_learn_picks (0 when nothing is to be
+ * learned; different picks may be forecast at once on different threads), and
+ * fc_learn_finish makes the plan and factors once every pick is forecast.  Only running
+ * out of memory fails a pick. */
+typedef struct fc_learn fc_learn;
+ws_status fc_learn_new(const double *const *y, const size_t *n, size_t count,
+                       const fc_spec *spec, fc_learn **out);
+size_t fc_learn_picks(const fc_learn *l);
+ws_status fc_learn_forecast(fc_learn *l, size_t k);
+ws_status fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor);
+void fc_learn_free(fc_learn *l);
+
 /* fc_forecast_parts of the plan's combination, its forecast replaced by the plan's local
  * members' weighted mean (their weights renormalised without the pooled model's; a member
  * that cannot forecast the series leaves its share to the others) and its interval moved

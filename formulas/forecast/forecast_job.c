@@ -59,100 +59,129 @@ static const job_words job_ja = {
     .models_head = {"系列", "モデル", "周期", "AICc", "学習期間のMASE"},
 };
 
+/* Tasks run on all cores: first the plan's validation forecasts (learn), then the
+ * series' own forecasts; the progress counts both. */
 typedef struct job_pool {
     job_series *series;
-    size_t count;
     fc_spec spec;
     fc_plan plan;
+    fc_learn *learn;
+    void (*run)(struct job_pool *pool, size_t i);
+    size_t count;            /* tasks of this phase */
+    size_t before, total;    /* tasks done in earlier phases, and in all */
     pthread_mutex_t lock;
     size_t next, done;
     bool cancel;
+    ws_status failed;        /* a learn task's (out of memory) */
 } job_pool;
 
 static void
-job_run_one(job_pool *pool, job_series *s)
+job_forecast_one(job_pool *pool, size_t i)
 {
+    job_series *s = &pool->series[i];
     s->status = fc_forecast_plan(s->y, s->n, &pool->spec, &pool->plan, &s->res);
     if (s->status)
         snprintf(s->reason, sizeof s->reason, "%s", diag_reason());
 }
 
-static void *
-job_worker(void *arg)
+static void
+job_learn_one(job_pool *pool, size_t k)
 {
-    job_pool *pool = arg;
-    for (;;) {
+    if (fc_learn_forecast(pool->learn, k)) {
         pthread_mutex_lock(&pool->lock);
-        size_t i = pool->next < pool->count && !pool->cancel ? pool->next++ : pool->count;
-        pthread_mutex_unlock(&pool->lock);
-        if (i >= pool->count)
-            break;
-        job_run_one(pool, &pool->series[i]);
-        pthread_mutex_lock(&pool->lock);
-        pool->done++;
+        pool->failed = WS_ERR_NOMEM;
+        pool->cancel = true;
         pthread_mutex_unlock(&pool->lock);
     }
-    return NULL;
 }
 
-/* Run every series: worker threads plus this thread, which alone reports progress (hosts
- * need not be thread-safe).  Results land in their own slots, so output order does not
- * depend on scheduling. */
-static ws_status
-job_run_all(job_pool *pool, ws_progress_fn progress, void *user)
+/* Take tasks until none are left; the thread that reports (`progress` non-NULL) says how
+ * far the job is after each and stops the others when the host cancels. */
+static void
+job_take(job_pool *pool, ws_progress_fn progress, void *user)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
-    if (nthreads > JOB_MAX_THREADS)
-        nthreads = JOB_MAX_THREADS;
-    if (nthreads + 1 > pool->count)
-        nthreads = pool->count > 0 ? pool->count - 1 : 0;
-    pthread_t threads[JOB_MAX_THREADS];
-    size_t started = 0;
-    for (; started < nthreads; started++)
-        if (pthread_create(&threads[started], NULL, job_worker, pool) != 0)
-            break;
     for (;;) {
         pthread_mutex_lock(&pool->lock);
         size_t i = pool->next < pool->count && !pool->cancel ? pool->next++ : pool->count;
         pthread_mutex_unlock(&pool->lock);
         if (i >= pool->count)
             break;
-        job_run_one(pool, &pool->series[i]);
+        pool->run(pool, i);
         pthread_mutex_lock(&pool->lock);
         size_t done = ++pool->done;
         pthread_mutex_unlock(&pool->lock);
-        if (progress && !progress(user, done, pool->count)) {
+        if (progress && !progress(user, pool->before + done, pool->total)) {
             pthread_mutex_lock(&pool->lock);
             pool->cancel = true;
             pthread_mutex_unlock(&pool->lock);
         }
     }
+}
+
+static void *
+job_worker(void *arg)
+{
+    job_take(arg, NULL, NULL);
+    return NULL;
+}
+
+/* Run the phase's `count` tasks: worker threads plus this thread, which alone reports
+ * progress (hosts need not be thread-safe).  Results land in their own slots, so output
+ * order does not depend on scheduling. */
+static ws_status
+job_run_all(job_pool *pool, size_t count, void (*run)(job_pool *, size_t),
+            ws_progress_fn progress, void *user)
+{
+    pool->run = run;
+    pool->count = count;
+    pool->next = pool->done = 0;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
+    if (nthreads > JOB_MAX_THREADS)
+        nthreads = JOB_MAX_THREADS;
+    if (nthreads + 1 > count)
+        nthreads = count > 0 ? count - 1 : 0;
+    pthread_t threads[JOB_MAX_THREADS];
+    size_t started = 0;
+    for (; started < nthreads; started++)
+        if (pthread_create(&threads[started], NULL, job_worker, pool) != 0)
+            break;
+    job_take(pool, progress, user);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
+    pool->before += count;
+    if (pool->failed)
+        return diag_nomem();
     if (pool->cancel)
         return diag_fail(WS_ERR_ARGS, "forecast: cancelled");
     if (progress)
-        progress(user, pool->count, pool->count);
+        progress(user, pool->before, pool->total);
     return WS_OK;
 }
 
 /* With the auto model and FC_CALIB_MIN_SERIES series or more, the plan learned from the
- * series' own last values (fc_cross_learn): which forecasts to combine, and the factors
- * for the intervals' widths. */
+ * series' own last values (fc_learn_*, as fc_cross_learn, its validation forecasts on all
+ * cores): which forecasts to combine, and the factors for the intervals' widths. */
 static ws_status
-job_plan(const job_series *series, size_t count, const fc_spec *spec, fc_plan *plan,
-         double *factor)
+job_plan(job_pool *pool, size_t count, double *factor, ws_progress_fn progress, void *user)
 {
     const double **ys = mem_alloc(count * sizeof *ys);
     size_t *ns = mem_alloc(count * sizeof *ns);
     ws_status st = !ys || !ns ? diag_nomem() : WS_OK;
     for (size_t i = 0; !st && i < count; i++) {
-        ys[i] = series[i].y;
-        ns[i] = series[i].n;
+        ys[i] = pool->series[i].y;
+        ns[i] = pool->series[i].n;
     }
     if (!st)
-        st = fc_cross_learn(ys, ns, count, spec, plan, factor);
+        st = fc_learn_new(ys, ns, count, &pool->spec, &pool->learn);
+    if (!st) {
+        pool->total += fc_learn_picks(pool->learn);
+        st = job_run_all(pool, fc_learn_picks(pool->learn), job_learn_one, progress, user);
+    }
+    if (!st)
+        st = fc_learn_finish(pool->learn, &pool->plan, factor);
+    fc_learn_free(pool->learn);
+    pool->learn = NULL;
     mem_free(ys);
     mem_free(ns);
     return st;
@@ -499,8 +528,8 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     }
     memset(&pool, 0, sizeof pool);
     pool.series = series;
-    pool.count = count;
     pool.spec = spec;
+    pool.total = count;
     if (pthread_mutex_init(&pool.lock, NULL) != 0) {
         st = diag_fail(WS_ERR_NOMEM, "forecast: cannot create a lock");
         goto done;
@@ -512,9 +541,9 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         st = diag_nomem();
         goto done;
     }
-    if (cross && (st = job_plan(series, count, &spec, &pool.plan, factor)))
+    if (cross && (st = job_plan(&pool, count, factor, progress, user)))
         goto done;
-    if ((st = job_run_all(&pool, progress, user)))
+    if ((st = job_run_all(&pool, count, job_forecast_one, progress, user)))
         goto done;
     if (cross && (st = job_blend_pooled(series, count, &spec, &pool.plan, factor)))
         goto done;

@@ -335,7 +335,7 @@ fc_plan_default(fc_plan *plan, unsigned parts)
  * end, and the pooled model of those truncated series. */
 typedef struct learn_set {
     size_t used, h;
-    double **x;     /* cleaned series; x[k][len[k] + j] is the actual at step j + 1 */
+    double *const *x; /* cleaned series; x[k][len[k] + j] is the actual at step j + 1 */
     size_t *len;    /* the origin */
     double *scale;  /* mean absolute one-step change before the origin */
     fc_result *res; /* used × FC_MIX_POOLED */
@@ -469,100 +469,150 @@ learn_factors(const learn_set *ls, const double *val, size_t base, double level,
     }
 }
 
-/* Forecast series k (x, cleaned, len values) from h values before its end by every local
- * member into ls (slot ls->used); false (nothing kept) when it is too short or a member
- * cannot forecast it. */
-static ws_status
-learn_add(learn_set *ls, const fc_spec *spec, double *x, size_t len, bool *kept)
+struct fc_learn {
+    const double *const *y;
+    const size_t *n;
+    size_t count, picks;
+    fc_spec spec;
+    /* per pick (pick k is series k * count / picks): */
+    double **x;         /* cleaned, NULL when the pick takes no part */
+    size_t *len;        /* its origin: the numbers before its last h */
+    double *scale;      /* mean absolute one-step change before the origin */
+    fc_result *res;     /* picks × FC_MIX_POOLED */
+    ws_status *status;  /* WS_ERR_NOMEM when its forecasts ran out of memory */
+};
+
+ws_status
+fc_learn_new(const double *const *y, const size_t *n, size_t count, const fc_spec *spec,
+             fc_learn **out)
 {
-    size_t h = ls->h, k = ls->used, origin = len - h;
-    fc_result *res = ls->res + k * FC_MIX_POOLED;
-    *kept = false;
-    double scale = 0.0;
-    for (size_t t = 1; t < origin; t++)
-        scale += fabs(x[t] - x[t - 1]) / (double)(origin - 1);
-    if (!(scale > 0.0))
-        return WS_OK;
-    size_t c = 0;
-    ws_status st = WS_OK;
-    for (; c < FC_MIX_POOLED; c++)
-        if ((st = fc_forecast_parts(x, origin, spec, mix_parts[c], &res[c])))
-            break;
-    if (st) {
-        while (c > 0)
-            fc_result_clear(&res[--c]);
-        return st == WS_ERR_NOMEM ? st : WS_OK;
+    *out = NULL;
+    fc_learn *l = mem_calloc(1, sizeof *l);
+    if (!l)
+        return diag_nomem();
+    l->y = y;
+    l->n = n;
+    l->count = count;
+    l->spec = *spec;
+    if (spec->method == FC_AUTO && count >= FC_CALIB_MIN_SERIES)
+        l->picks = count < LEARN_MAX_SERIES ? count : LEARN_MAX_SERIES;
+    size_t p = l->picks ? l->picks : 1;
+    l->x = mem_calloc(p, sizeof *l->x);
+    l->len = mem_calloc(p, sizeof *l->len);
+    l->scale = mem_calloc(p, sizeof *l->scale);
+    l->res = mem_calloc(p * FC_MIX_POOLED, sizeof *l->res);
+    l->status = mem_calloc(p, sizeof *l->status);
+    if (!l->x || !l->len || !l->scale || !l->res || !l->status) {
+        fc_learn_free(l);
+        return diag_nomem();
     }
-    ls->x[k] = x;
-    ls->len[k] = origin;
-    ls->scale[k] = scale;
-    ls->used++;
-    *kept = true;
+    *out = l;
     return WS_OK;
 }
 
-ws_status
-fc_cross_learn(const double *const *y, const size_t *n, size_t count, const fc_spec *spec,
-               fc_plan *plan, double *factor)
+size_t
+fc_learn_picks(const fc_learn *l)
 {
-    size_t h = spec->horizon;
+    return l->picks;
+}
+
+ws_status
+fc_learn_forecast(fc_learn *l, size_t k)
+{
+    size_t i = k * l->count / l->picks, h = l->spec.horizon;
+    double *x = NULL;
+    size_t len = 0;
+    ws_status st = pool_clean(l->y[i], l->n[i], &x, &len);
+    if (!st && len >= h + LEARN_MIN_ORIGIN) {
+        size_t origin = len - h;
+        double scale = 0.0;
+        for (size_t t = 1; t < origin; t++)
+            scale += fabs(x[t] - x[t - 1]) / (double)(origin - 1);
+        fc_result *res = l->res + k * FC_MIX_POOLED;
+        size_t c = 0;
+        if (scale > 0.0)
+            for (; c < FC_MIX_POOLED; c++)
+                if ((st = fc_forecast_parts(x, origin, &l->spec, mix_parts[c], &res[c])))
+                    break;
+        if (c == FC_MIX_POOLED) {
+            l->x[k] = x;
+            l->len[k] = origin;
+            l->scale[k] = scale;
+            x = NULL;
+        } else {
+            while (c > 0)
+                fc_result_clear(&res[--c]);
+        }
+    }
+    mem_free(x);
+    diag_clear();
+    l->status[k] = st == WS_ERR_NOMEM ? st : WS_OK;
+    return l->status[k] ? diag_nomem() : WS_OK;
+}
+
+ws_status
+fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor)
+{
+    size_t h = l->spec.horizon;
     for (size_t j = 0; j < h; j++)
         factor[j] = 1.0;
-    fc_plan_default(plan, spec->parts);
-    if (spec->method != FC_AUTO || count < FC_CALIB_MIN_SERIES)
+    fc_plan_default(plan, l->spec.parts);
+    /* The picks that take part, moved to the front; from[u] is the series of the u-th. */
+    size_t used = 0;
+    size_t *from = mem_alloc((l->picks ? l->picks : 1) * sizeof *from);
+    if (!from)
+        return diag_nomem();
+    for (size_t k = 0; k < l->picks; k++) {
+        if (l->status[k]) {
+            mem_free(from);
+            return diag_nomem();
+        }
+        if (!l->x[k])
+            continue;
+        if (used != k) {
+            l->x[used] = l->x[k];
+            l->len[used] = l->len[k];
+            l->scale[used] = l->scale[k];
+            memcpy(l->res + used * FC_MIX_POOLED, l->res + k * FC_MIX_POOLED,
+                   FC_MIX_POOLED * sizeof *l->res);
+            memset(l->res + k * FC_MIX_POOLED, 0, FC_MIX_POOLED * sizeof *l->res);
+            l->x[k] = NULL;
+        }
+        from[used++] = k * l->count / l->picks;
+    }
+    if (used < FC_CALIB_MIN_SERIES) {
+        mem_free(from);
         return WS_OK;
-    size_t picks = count < LEARN_MAX_SERIES ? count : LEARN_MAX_SERIES;
-    learn_set ls = {.h = h};
-    ls.x = mem_calloc(picks, sizeof *ls.x);
-    ls.len = mem_calloc(picks, sizeof *ls.len);
-    ls.scale = mem_calloc(picks, sizeof *ls.scale);
-    ls.res = mem_calloc(picks * FC_MIX_POOLED, sizeof *ls.res);
-    double *pooled = mem_alloc(picks * h * sizeof *pooled);
-    double *ratios = mem_alloc(picks * h * sizeof *ratios);
-    size_t *periods = mem_alloc(picks * sizeof *periods), *from = mem_alloc(picks * sizeof *from);
-    size_t *cut = mem_alloc(count * sizeof *cut);
-    double *all = mem_alloc(count * h * sizeof *all);
+    }
+    learn_set ls = {.used = used, .h = h, .x = l->x, .len = l->len, .scale = l->scale,
+                    .res = l->res};
+    double *pooled = mem_alloc(used * h * sizeof *pooled);
+    double *ratios = mem_alloc(used * h * sizeof *ratios);
+    size_t *periods = mem_alloc(used * sizeof *periods);
+    size_t *cut = mem_alloc(l->count * sizeof *cut);
+    double *all = mem_alloc(l->count * h * sizeof *all);
     ws_status st = WS_OK;
-    if (!ls.x || !ls.len || !ls.scale || !ls.res || !pooled || !ratios || !periods || !from ||
-        !cut || !all) {
+    if (!pooled || !ratios || !periods || !cut || !all) {
         st = diag_nomem();
         goto done;
     }
-    for (size_t p = 0; p < picks; p++) {
-        size_t i = p * count / picks;
-        double *x = NULL;
-        size_t len = 0;
-        bool kept = false;
-        if ((st = pool_clean(y[i], n[i], &x, &len)))
-            goto done;
-        if (len >= h + LEARN_MIN_ORIGIN && (st = learn_add(&ls, spec, x, len, &kept))) {
-            mem_free(x);
-            goto done;
-        }
-        if (kept)
-            from[ls.used - 1] = i;
-        else
-            mem_free(x);
-    }
-    diag_clear();
-    if (ls.used < FC_CALIB_MIN_SERIES)
-        goto done;
     /* The pooled model of every series without its last h numbers (fitted on the picks
      * alone, its share on M3 yearly's holdout came out twice as large, and wrong), at the
      * season most picks used. */
-    for (size_t k = 0; k < ls.used; k++)
+    for (size_t k = 0; k < used; k++)
         periods[k] = ls.res[k * FC_MIX_POOLED].period;
-    size_t period = spec->period >= 2 ? (size_t)spec->period : fc_common_period(periods, ls.used);
-    for (size_t i = 0; i < count; i++) {
-        size_t last = n[i];
-        while (last > 0 && isnan(y[i][last - 1]))
+    size_t period = l->spec.period >= 2 ? (size_t)l->spec.period
+                                        : fc_common_period(periods, used);
+    for (size_t i = 0; i < l->count; i++) {
+        size_t last = l->n[i];
+        while (last > 0 && isnan(l->y[i][last - 1]))
             last--;
         cut[i] = last > h ? last - h : 0;
     }
-    st = fc_pooled(y, cut, count, period, h, all);
+    st = fc_pooled(l->y, cut, l->count, period, h, all);
     if (st == WS_ERR_NOMEM)
         goto done;
-    for (size_t k = 0; k < ls.used; k++)
+    for (size_t k = 0; k < used; k++)
         memcpy(pooled + k * h, all + from[k] * h, h * sizeof *pooled);
     ls.pooled = st == WS_OK ? pooled : NULL;
     st = WS_OK;
@@ -571,24 +621,48 @@ fc_cross_learn(const double *const *y, const size_t *n, size_t count, const fc_s
     size_t base;
     learn_choose(&ls, fc_pool_weight(period), plan, val, &base);
     plan->learned = true;
-    if (spec->level > 0.0)
-        learn_factors(&ls, val, base, spec->level, ratios, factor);
+    if (l->spec.level > 0.0)
+        learn_factors(&ls, val, base, l->spec.level, ratios, factor);
 done:
-    for (size_t k = 0; k < ls.used; k++) {
-        mem_free(ls.x[k]);
-        for (size_t c = 0; c < FC_MIX_POOLED; c++)
-            fc_result_clear(&ls.res[k * FC_MIX_POOLED + c]);
-    }
-    mem_free(ls.x);
-    mem_free(ls.len);
-    mem_free(ls.scale);
-    mem_free(ls.res);
+    mem_free(from);
     mem_free(pooled);
     mem_free(ratios);
     mem_free(periods);
-    mem_free(from);
     mem_free(cut);
     mem_free(all);
+    return st;
+}
+
+void
+fc_learn_free(fc_learn *l)
+{
+    if (!l)
+        return;
+    for (size_t k = 0; k < l->picks; k++) {
+        if (l->x)
+            mem_free(l->x[k]);
+        for (size_t c = 0; l->res && c < FC_MIX_POOLED; c++)
+            fc_result_clear(&l->res[k * FC_MIX_POOLED + c]);
+    }
+    mem_free(l->x);
+    mem_free(l->len);
+    mem_free(l->scale);
+    mem_free(l->res);
+    mem_free(l->status);
+    mem_free(l);
+}
+
+ws_status
+fc_cross_learn(const double *const *y, const size_t *n, size_t count, const fc_spec *spec,
+               fc_plan *plan, double *factor)
+{
+    fc_learn *l;
+    ws_status st = fc_learn_new(y, n, count, spec, &l);
+    for (size_t k = 0; !st && k < fc_learn_picks(l); k++)
+        st = fc_learn_forecast(l, k);
+    if (!st)
+        st = fc_learn_finish(l, plan, factor);
+    fc_learn_free(l);
     return st;
 }
 

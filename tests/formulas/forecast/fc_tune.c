@@ -131,8 +131,13 @@ main(int argc, char **argv)
         spec.horizon = hs[0];
         spec.period = set_period;
         spec.parts = parts;
+        struct timespec l0, l1;
+        clock_gettime(CLOCK_MONOTONIC, &l0);
         fc_cross_learn((const double *const *)ys, lens, ns, &spec, &plan, factor);
-        fprintf(stderr, "%s: plan parts %u weights", argv[1], plan.parts);
+        clock_gettime(CLOCK_MONOTONIC, &l1);
+        fprintf(stderr, "%s: learned in %.2f s; plan parts %u weights", argv[1],
+                (double)(l1.tv_sec - l0.tv_sec) + 1e-9 * (double)(l1.tv_nsec - l0.tv_nsec),
+                plan.parts);
         for (int c = 0; c < FC_MIX_SIZE; c++)
             fprintf(stderr, " %.3f", plan.weight[c]);
         fprintf(stderr, "\n");

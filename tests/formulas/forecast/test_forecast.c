@@ -925,8 +925,25 @@ test_cross_learn_plan(void)
             CHECK(plan.weight[FC_MIX_COMBINED] >= 0.5);
         }
     }
+    /* In steps, the picks forecast in reverse order (as threads may): the same plan. */
+    spec.level = 0.9;
+    double g[H];
+    fc_plan steps;
+    fc_learn *l;
+    CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f));
+    CHECK_OK(fc_learn_new(ys, ns, S, &spec, &l));
+    CHECK(fc_learn_picks(l) == S);
+    for (size_t k = fc_learn_picks(l); k-- > 0;)
+        CHECK_OK(fc_learn_forecast(l, k));
+    CHECK_OK(fc_learn_finish(l, &steps, g));
+    fc_learn_free(l);
+    CHECK(memcmp(&plan, &steps, sizeof plan) == 0 && memcmp(f, g, sizeof f) == 0);
+    CHECK(f[0] != 1.0);
     CHECK_OK(fc_cross_learn(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &plan, f));
     CHECK(!plan.learned && plan.parts == FC_AUTO_PARTS && plan.weight[FC_MIX_COMBINED] == 1.0);
+    CHECK_OK(fc_learn_new(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &l));
+    CHECK(fc_learn_picks(l) == 0);
+    fc_learn_free(l);
     spec.method = FC_THETA;
     CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f));
     CHECK(!plan.learned && plan.parts == FC_AUTO_PARTS);

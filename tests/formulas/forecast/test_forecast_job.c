@@ -41,6 +41,24 @@ count_rows(void *user, size_t done, size_t total)
     return done <= total;
 }
 
+/* What the progress callback saw; it cancels after `stop_at` calls (0: never). */
+typedef struct progress_log {
+    size_t calls, last_done, total, stop_at;
+    bool ordered;
+} progress_log;
+
+static bool
+log_progress(void *user, size_t done, size_t total)
+{
+    progress_log *p = user;
+    if (p->calls && (done < p->last_done || total != p->total))
+        p->ordered = false;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+    return !p->stop_at || p->calls < p->stop_at;
+}
+
 /* Twenty-four monthly series of one seasonal shape at different sizes: the auto model
  * blends in the pooled one ("+ pooled AR" in every model) and rescales the intervals by
  * the widths learned across the series (so they differ from --pool no's), --pool no keeps
@@ -75,7 +93,12 @@ test_pool_option(void)
     double width[3] = {0, 0, 0};
     for (size_t k = 0; k < 3; k++) {
         ws_job_option o[] = {{"range", ranges[k]}, {"horizon", "6"}, {"pool", pools[k]}};
-        CHECK_OK(ws_book_job(book, 0, "forecast", o, 3, NULL, NULL));
+        progress_log log = {.ordered = true};
+        CHECK_OK(ws_book_job(book, 0, "forecast", o, 3, log_progress, &log));
+        /* The progress counts the learning's 24 validation forecasts too: one total,
+         * never going back, ending at it. */
+        CHECK(log.ordered && log.last_done == log.total);
+        CHECK(log.total == (k == 0 ? 2 * series[k] : series[k]));
         size_t ms = 0, fs = 0;
         char sheet[32];
         snprintf(sheet, sizeof sheet, k ? "Forecast Models %zu" : "Forecast Models", k + 1);
@@ -103,6 +126,13 @@ test_pool_option(void)
         ws_range_free(r);
     }
     CHECK(fabs(width[0] - width[1]) > 1e-9 * width[1]);
+    /* Cancelled while learning (the third of 48 steps): no sheet, a reason. */
+    size_t before = ws_book_sheet_count(book);
+    ws_job_option all[] = {{"range", "A1:X49"}, {"horizon", "6"}};
+    progress_log stop = {.ordered = true, .stop_at = 3};
+    CHECK(ws_book_job(book, 0, "forecast", all, 2, log_progress, &stop) == WS_ERR_ARGS);
+    CHECK(strstr(ws_last_reason(), "cancelled") != NULL);
+    CHECK(stop.calls == 3 && stop.total == 2 * COLS && ws_book_sheet_count(book) == before);
     ws_job_option bad[] = {{"range", "A1:X49"}, {"pool", "maybe"}};
     CHECK(ws_book_job(book, 0, "forecast", bad, 2, NULL, NULL) == WS_ERR_VALUE);
     CHECK(strstr(ws_last_reason(), "--pool") != NULL);
