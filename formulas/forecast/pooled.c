@@ -39,7 +39,8 @@
 #define POOL_BLOCK 256
 
 typedef struct pool_series {
-    double *x; /* cleaned values (NULL: left out) */
+    double *x;  /* cleaned values (NULL: left out) */
+    double *lx; /* their logs */
     size_t n;
 } pool_series;
 
@@ -99,16 +100,19 @@ fc_pool_weight(size_t period)
 }
 
 /* The window of L values ending before t (padded with the series' first value where it
- * starts later), and its scale: the mean of its last `season` values. */
+ * starts later) in logs relative to its scale, the mean of its last `season` values:
+ * z[0..L).  Returns the scale's log.  (The series' logs are taken once: a log per lag
+ * and window was most of the fit's time.) */
 static double
-pool_window(const double *x, size_t t, size_t L, size_t season, double *w)
+pool_window(const pool_series *ps, size_t t, size_t L, size_t season, double *z)
 {
-    for (size_t k = 0; k < L; k++)
-        w[k] = t + k >= L ? x[t + k - L] : x[0];
     double s = 0.0;
     for (size_t k = L - season; k < L; k++)
-        s += w[k];
-    return s / (double)season;
+        s += t + k >= L ? ps->x[t + k - L] : ps->x[0];
+    double ls = log(s / (double)season);
+    for (size_t k = 0; k < L; k++)
+        z[k] = (t + k >= L ? ps->lx[t + k - L] : ps->lx[0]) - ls;
+    return ls;
 }
 
 /* One model with L lags: coefficients B ((L+1)×h: intercept row first).  WS_ERR_NA when
@@ -127,28 +131,24 @@ pool_fit(const pool_series *ps, size_t count, size_t L, size_t season, size_t h,
     double *A = mem_calloc(p * p, sizeof *A);
     double *Z = mem_alloc(POOL_BLOCK * p * sizeof *Z);
     double *T = mem_alloc(POOL_BLOCK * h * sizeof *T);
-    double *w = mem_alloc(L * sizeof *w);
     ws_status st = WS_OK;
-    if (!A || !Z || !T || !w) {
+    if (!A || !Z || !T) {
         st = diag_nomem();
         goto done;
     }
     memset(B, 0, p * h * sizeof *B);
     size_t rows = 0, used = 0, seen = 0;
     for (size_t i = 0; i < count; i++) {
-        const double *x = ps[i].x;
-        if (!x)
+        if (!ps[i].x)
             continue;
         for (size_t t = 1; t + h <= ps[i].n; t++, seen++) {
             if (seen % stride)
                 continue;
-            double s = pool_window(x, t, L, season, w);
             double *z = Z + rows * p, *tg = T + rows * h;
             z[0] = 1.0;
-            for (size_t k = 0; k < L; k++)
-                z[k + 1] = log(w[k] / s);
+            double ls = pool_window(&ps[i], t, L, season, z + 1);
             for (size_t j = 0; j < h; j++)
-                tg[j] = log(x[t + j] / s);
+                tg[j] = ps[i].lx[t + j] - ls;
             if (++rows == POOL_BLOCK) {
                 linalg_normal_add(Z, T, rows, p, h, A, B);
                 used += rows;
@@ -166,7 +166,6 @@ done:
     mem_free(A);
     mem_free(Z);
     mem_free(T);
-    mem_free(w);
     return st;
 }
 
@@ -201,11 +200,19 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
         bool positive = len >= 3;
         for (size_t t = 0; t < len && positive; t++)
             positive = x[t] > 0.0 && isfinite(x[t]);
-        if (!positive) {
+        double *lx = positive ? mem_alloc(len * sizeof *lx) : NULL;
+        if (!lx) {
             mem_free(x);
+            if (positive) {
+                st = diag_nomem();
+                goto done;
+            }
             continue;
         }
+        for (size_t t = 0; t < len; t++)
+            lx[t] = log(x[t]);
         ps[i].x = x;
+        ps[i].lx = lx;
         ps[i].n = len;
         usable++;
     }
@@ -232,12 +239,12 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
         for (size_t i = 0; i < count; i++) {
             if (!ps[i].x)
                 continue;
-            double s = pool_window(ps[i].x, ps[i].n, L, sw, w);
+            double ls = pool_window(&ps[i], ps[i].n, L, sw, w);
             for (size_t j = 0; j < h; j++) {
                 double v = B[j];
                 for (size_t q = 0; q < L; q++)
-                    v += B[(q + 1) * h + j] * log(w[q] / s);
-                sum[i * h + j] += s * exp(v);
+                    v += B[(q + 1) * h + j] * w[q];
+                sum[i * h + j] += exp(ls + v);
             }
         }
         models++;
@@ -256,8 +263,10 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
         }
     }
 done:
-    for (size_t i = 0; ps && i < count; i++)
+    for (size_t i = 0; ps && i < count; i++) {
         mem_free(ps[i].x);
+        mem_free(ps[i].lx);
+    }
     mem_free(ps);
     mem_free(B);
     mem_free(w);
