@@ -171,6 +171,9 @@ ws_status fc_decompose_se(const double *y, size_t n, size_t m, bool mult, double
  * level. */
 ws_status fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                            fc_result *out);
+/* The same with fc_forecast_members' members (NULL: none). */
+ws_status fc_forecast_flat_members(const double *y, size_t n, const fc_spec *spec,
+                                   unsigned parts, double *members, fc_result *out);
 /* Temporal hierarchies for auto (thief.c): whether a clean series of len values with
  * period m gets them for horizon h (which they round up to whole periods), and the
  * forecast with them (x clean, m as fc_thief_fits allows).
@@ -190,7 +193,7 @@ bool fc_thief_fits(size_t len, size_t m, size_t h);
 #define FC_THIEF_ROOM 10.0
 bool fc_thief_plausible(const double *x, size_t n, const double *f, size_t h);
 ws_status fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned parts,
-                   fc_result *out);
+                   double *members, fc_result *out);
 
 /* Select the k-th smallest of x[0..n) (partially reorders x). */
 double fc_select_kth(double *x, size_t n, size_t k);

@@ -91,6 +91,7 @@ typedef struct fc_work {
     double *sa;      /* seasonally adjusted x (== x when not seasonal) */
     double *sim;     /* ETS_SIM_WORK doubles for simulated intervals */
     fc_part parts[FC_COMPONENTS_MAX];
+    unsigned kind[FC_COMPONENTS_MAX]; /* auto: each part's FC_PART_* */
     size_t nparts;
     double aicc;
     double *calib; /* h interval widening factors, NULL = none */
@@ -358,11 +359,32 @@ fc_add_naive(fc_work *w, size_t lag)
     return WS_OK;
 }
 
-/* Average the parts into the result (scaled back by `scale`), with in-sample MASE. */
+const unsigned fc_member_parts[FC_MEMBERS] = {FC_PART_THETA, FC_PART_DOTM, FC_PART_CES,
+                                              FC_PART_ARIMA};
+
+/* Note the last part added as `kind` (true, for use in conditions). */
+static bool
+fc_kind(fc_work *w, unsigned kind)
+{
+    w->kind[w->nparts - 1] = kind;
+    return true;
+}
+
+/* Average the parts into the result (scaled back by `scale`), with in-sample MASE;
+ * members (when not NULL) gets each of FC_MEMBER_PARTS's own forecast, NaN for one not
+ * fitted. */
 static ws_status
-fc_finish(fc_work *w, double scale, fc_result *out)
+fc_finish(fc_work *w, double scale, double *members, fc_result *out)
 {
     size_t h = w->h, n = w->n;
+    for (size_t r = 0; members && r < FC_MEMBERS; r++) {
+        const fc_part *p = NULL;
+        for (size_t j = 0; j < w->nparts; j++)
+            if (w->kind[j] == fc_member_parts[r])
+                p = &w->parts[j];
+        for (size_t i = 0; i < h; i++)
+            members[r * h + i] = p ? p->mean[i] * scale : NAN;
+    }
     double *mean = mem_alloc(h * sizeof *mean);
     double *lower = w->level > 0.0 ? mem_alloc(h * sizeof *lower) : NULL;
     double *upper = w->level > 0.0 ? mem_alloc(h * sizeof *upper) : NULL;
@@ -526,9 +548,16 @@ ws_status
 fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                   fc_result *out)
 {
+    return fc_forecast_members(y, n, spec, parts, NULL, out);
+}
+
+ws_status
+fc_forecast_members(const double *y, size_t n, const fc_spec *spec, unsigned parts,
+                    double *members, fc_result *out)
+{
     if (spec->method != FC_AUTO || spec->horizon < 1 ||
         spec->horizon > FC_MAX_HORIZON || spec->period < -1 || spec->period > 100000)
-        return fc_forecast_flat(y, n, spec, parts, out);
+        return fc_forecast_flat_members(y, n, spec, parts, members, out);
     double *x = NULL;
     size_t len = 0;
     ws_status st = fc_clean(y, n, &x, &len);
@@ -537,10 +566,12 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
     double scale = fc_normalise(x, len);
     size_t m = spec->period == -1 ? season_detect(x, len) : (size_t)spec->period;
     if (fc_thief_fits(len, m, spec->horizon))
-        st = fc_thief(x, len, m, spec, parts, out);
+        st = fc_thief(x, len, m, spec, parts, members, out);
     else
-        st = fc_forecast_flat(x, len, spec, parts, out);
+        st = fc_forecast_flat_members(x, len, spec, parts, members, out);
     mem_free(x);
+    for (size_t i = 0; st == WS_OK && members && i < FC_MEMBERS * out->horizon; i++)
+        members[i] *= scale;
     for (size_t i = 0; st == WS_OK && i < out->horizon; i++) {
         out->mean[i] *= scale;
         if (out->lower) {
@@ -554,6 +585,13 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
 ws_status
 fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                  fc_result *out)
+{
+    return fc_forecast_flat_members(y, n, spec, parts, NULL, out);
+}
+
+ws_status
+fc_forecast_flat_members(const double *y, size_t n, const fc_spec *spec, unsigned parts,
+                         double *members, fc_result *out)
 {
     ws_status st = WS_OK;
     double *x = NULL;
@@ -611,7 +649,7 @@ fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
             p->fitted[t] = x[t];
         w.rep_m = 0;
         snprintf(w.name, sizeof w.name, "Constant");
-        st = fc_finish(&w, scale, out);
+        st = fc_finish(&w, scale, members, out);
         goto done;
     }
     if (m >= 2 && len >= 2 * m + 1) {
@@ -711,7 +749,7 @@ fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
             w.aicc = fit.aicc;
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%s", nm);
         }
-        if ((parts & FC_PART_THETA) && fc_add_theta(&w) == WS_OK)
+        if ((parts & FC_PART_THETA) && fc_add_theta(&w) == WS_OK && fc_kind(&w, FC_PART_THETA))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sTheta", used ? "+" : "");
         if ((parts & FC_PART_DAMPED) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_ADD, ETS_NONE, true}) == WS_OK)
@@ -720,11 +758,11 @@ fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
         if ((parts & FC_PART_SES) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_NONE, ETS_NONE, false}) == WS_OK)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sSES", used ? "+" : "");
-        if ((parts & FC_PART_DOTM) && fc_add_dotm(&w) == WS_OK)
+        if ((parts & FC_PART_DOTM) && fc_add_dotm(&w) == WS_OK && fc_kind(&w, FC_PART_DOTM))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sDOTM", used ? "+" : "");
-        if ((parts & FC_PART_CES) && fc_add_ces(&w) == WS_OK)
+        if ((parts & FC_PART_CES) && fc_add_ces(&w) == WS_OK && fc_kind(&w, FC_PART_CES))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sCES", used ? "+" : "");
-        if ((parts & FC_PART_ARIMA) && fc_add_arima(&w) == WS_OK)
+        if ((parts & FC_PART_ARIMA) && fc_add_arima(&w) == WS_OK && fc_kind(&w, FC_PART_ARIMA))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sARIMA", used ? "+" : "");
         if ((parts & FC_PART_HOLT) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_ADD, ETS_NONE, false}) == WS_OK)
@@ -764,7 +802,7 @@ fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
         for (size_t i = 0; i < w.h; i++)
             w.calib[i] = FC_CAL_FACTOR * (w.calib[i] > 1.0 ? w.calib[i] : 1.0);
     }
-    st = fc_finish(&w, scale, out);
+    st = fc_finish(&w, scale, members, out);
 done:
     fc_work_clear(&w);
     mem_free(x);

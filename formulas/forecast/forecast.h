@@ -74,6 +74,17 @@ enum {
 ws_status fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                             fc_result *out);
 
+/* The parts whose own forecasts fc_forecast_members gives, in this order. */
+#define FC_MEMBERS 4
+extern const unsigned fc_member_parts[FC_MEMBERS]; /* Theta, DOTM, CES, ARIMA */
+/* fc_forecast_parts, and members (FC_MEMBERS rows of spec->horizon values) each of
+ * fc_member_parts' own forecast as fitted within it, reconciled over the temporal
+ * hierarchy on its own: what fc_forecast_parts of that part alone gives, except that a
+ * part that cannot be fitted (or is not in `parts`, or the method is not auto) gives NaN
+ * rather than a fallback.  One pass instead of five. */
+ws_status fc_forecast_members(const double *y, size_t n, const fc_spec *spec, unsigned parts,
+                              double *members, fc_result *out);
+
 /* Cross-learning for many series at once (pooled.c): one linear autoregression fitted on
  * the windows of all the series, each window in logs relative to its last season's mean
  * (Montero-Manso & Hyndman 2021), the mean of four such models with 1-4 seasons of lags.

@@ -328,9 +328,8 @@ fc_scale_interval(fc_result *res, const double *factor)
 #define MIX_PRIOR 40
 #define MIX_ROUNDS 10
 
-/* What each local member of a plan combines, in fc_plan's order. */
-static const unsigned mix_parts[FC_MIX_POOLED] = {FC_AUTO_PARTS, FC_PART_THETA, FC_PART_DOTM,
-                                                  FC_PART_CES, FC_PART_ARIMA};
+/* fc_plan's members after the combination are fc_forecast_members' members. */
+_Static_assert(FC_MIX_POOLED == 1 + FC_MEMBERS, "fc_plan's local members");
 
 void
 fc_plan_default(fc_plan *plan, unsigned parts)
@@ -345,27 +344,43 @@ fc_plan_default(fc_plan *plan, unsigned parts)
 typedef struct learn_set {
     size_t used, h;
     double *const *x; /* cleaned series; x[k][len[k] + j] is the actual at step j + 1 */
-    size_t *len;    /* the origin */
-    double *scale;  /* mean absolute one-step change before the origin */
-    fc_result *res; /* used × FC_MIX_POOLED */
-    double *pooled; /* used × h, NaN for a series left out; NULL without a pooled model */
+    size_t *len;      /* the origin */
+    double *scale;    /* mean absolute one-step change before the origin */
+    fc_result *res;   /* used: the combination, with its interval */
+    double *members;  /* used × FC_MEMBERS × h: the parts alone (NaN: not fitted) */
+    fc_result *base;  /* used: the chosen part alone with its interval, or NULL */
+    double *pooled;   /* used × h, NaN for a series left out; NULL without a pooled model */
 } learn_set;
+
+/* Member c of fc_plan (FC_MIX_COMBINED .. FC_MIX_ARIMA) for series k at step j. */
+static double
+learn_member(const learn_set *ls, size_t k, size_t c, size_t j)
+{
+    return c == FC_MIX_COMBINED ? ls->res[k].mean[j]
+                                : ls->members[(k * FC_MEMBERS + c - 1) * ls->h + j];
+}
 
 /* Series k's forecast at step j under weights w (as fc_forecast_plan then
  * fc_blend_pooled make it). */
 static double
 mix_value(const learn_set *ls, const double *w, size_t k, size_t j)
 {
-    double local = 0.0, wl = 0.0;
-    for (size_t c = 0; c < FC_MIX_POOLED; c++)
-        if (w[c] > 0.0) {
-            local += w[c] * ls->res[k * FC_MIX_POOLED + c].mean[j];
+    double local = 0.0, wl = 0.0, all = 0.0;
+    for (size_t c = 0; c < FC_MIX_POOLED; c++) {
+        double v = learn_member(ls, k, c, j);
+        all += w[c];
+        if (w[c] > 0.0 && isfinite(v)) {
+            local += w[c] * v;
             wl += w[c];
         }
+    }
+    if (!(wl > 0.0))
+        return ls->res[k].mean[j];
+    local *= all / wl; /* a part not fitted leaves its share to the others */
     double p = ls->pooled ? ls->pooled[k * ls->h + j] : NAN;
     if (w[FC_MIX_POOLED] > 0.0 && isfinite(p))
         return local + w[FC_MIX_POOLED] * p;
-    return wl > 0.0 ? local / wl : ls->res[k * FC_MIX_POOLED].mean[j];
+    return local / all;
 }
 
 /* How far weights w miss the validation values: sums of sMAPE terms and of absolute error
@@ -418,7 +433,7 @@ learn_choose(const learn_set *ls, double pool_weight, fc_plan *plan, double *val
             }
         }
     }
-    plan->parts = mix_parts[*base];
+    plan->parts = *base == FC_MIX_COMBINED ? FC_AUTO_PARTS : fc_member_parts[*base - 1];
     memset(plan->weight, 0, sizeof plan->weight);
     plan->weight[FC_MIX_COMBINED] = 1.0 - wp;
     plan->weight[FC_MIX_POOLED] = wp;
@@ -454,17 +469,18 @@ learn_choose(const learn_set *ls, double pool_weight, fc_plan *plan, double *val
 }
 
 /* factor[j]: the `level` quantile over the series of |actual - forecast| / the interval's
- * half-width on the actual's side, the forecast being the plan's and the interval base's
- * moved with it (split conformal prediction, the series as exchangeable draws). */
+ * half-width on the actual's side, the forecast being the plan's and the interval that of
+ * the plan's first member (ls->base, else the combination) moved with it (split conformal
+ * prediction, the series as exchangeable draws). */
 static void
-learn_factors(const learn_set *ls, const double *val, size_t base, double level, double *ratios,
+learn_factors(const learn_set *ls, const double *val, double level, double *ratios,
               double *factor)
 {
     for (size_t j = 0; j < ls->h; j++) {
         size_t m = 0;
         double *r = ratios + j * ls->used;
         for (size_t k = 0; k < ls->used; k++) {
-            const fc_result *b = &ls->res[k * FC_MIX_POOLED + base];
+            const fc_result *b = ls->base ? &ls->base[k] : &ls->res[k];
             double a = ls->x[k][ls->len[k] + j], c = mix_value(ls, val, k, j);
             double d = a >= c ? b->upper[j] - b->mean[j] : b->mean[j] - b->lower[j];
             if (d > 0.0 && isfinite(a - c))
@@ -484,11 +500,12 @@ struct fc_learn {
     size_t count, picks;
     fc_spec spec;
     /* per pick (pick k is series k * count / picks): */
-    double **x;         /* cleaned, NULL when the pick takes no part */
-    size_t *len;        /* its origin: the numbers before its last h */
-    double *scale;      /* mean absolute one-step change before the origin */
-    fc_result *res;     /* picks × FC_MIX_POOLED */
-    ws_status *status;  /* WS_ERR_NOMEM when its forecasts ran out of memory */
+    double **x;        /* cleaned, NULL when the pick takes no part */
+    size_t *len;       /* its origin: the numbers before its last h */
+    double *scale;     /* mean absolute one-step change before the origin */
+    fc_result *res;    /* the combination */
+    double *members;   /* picks × FC_MEMBERS × h */
+    ws_status *status; /* WS_ERR_NOMEM when its forecasts ran out of memory */
 };
 
 ws_status
@@ -509,9 +526,10 @@ fc_learn_new(const double *const *y, const size_t *n, size_t count, const fc_spe
     l->x = mem_calloc(p, sizeof *l->x);
     l->len = mem_calloc(p, sizeof *l->len);
     l->scale = mem_calloc(p, sizeof *l->scale);
-    l->res = mem_calloc(p * FC_MIX_POOLED, sizeof *l->res);
+    l->res = mem_calloc(p, sizeof *l->res);
+    l->members = mem_alloc(p * FC_MEMBERS * (spec->horizon ? spec->horizon : 1) * sizeof *l->members);
     l->status = mem_calloc(p, sizeof *l->status);
-    if (!l->x || !l->len || !l->scale || !l->res || !l->status) {
+    if (!l->x || !l->len || !l->scale || !l->res || !l->members || !l->status) {
         fc_learn_free(l);
         return diag_nomem();
     }
@@ -537,26 +555,36 @@ fc_learn_forecast(fc_learn *l, size_t k)
         double scale = 0.0;
         for (size_t t = 1; t < origin; t++)
             scale += fabs(x[t] - x[t - 1]) / (double)(origin - 1);
-        fc_result *res = l->res + k * FC_MIX_POOLED;
-        size_t c = 0;
-        if (scale > 0.0)
-            for (; c < FC_MIX_POOLED; c++)
-                if ((st = fc_forecast_parts(x, origin, &l->spec, mix_parts[c], &res[c])))
-                    break;
-        if (c == FC_MIX_POOLED) {
+        if (scale > 0.0 &&
+            (st = fc_forecast_members(x, origin, &l->spec, FC_AUTO_PARTS,
+                                      l->members + k * FC_MEMBERS * h, &l->res[k])) == WS_OK) {
             l->x[k] = x;
             l->len[k] = origin;
             l->scale[k] = scale;
             x = NULL;
-        } else {
-            while (c > 0)
-                fc_result_clear(&res[--c]);
         }
     }
     mem_free(x);
     diag_clear();
     l->status[k] = st == WS_ERR_NOMEM ? st : WS_OK;
     return l->status[k] ? diag_nomem() : WS_OK;
+}
+
+/* The chosen part alone (plan->parts), with its interval, for each pick that takes part:
+ * the interval the plan's forecasts carry. */
+static ws_status
+learn_base(const fc_learn *l, const learn_set *ls, unsigned parts, fc_result *base)
+{
+    for (size_t k = 0; k < ls->used; k++) {
+        ws_status st = fc_forecast_parts(ls->x[k], ls->len[k], &l->spec, parts, &base[k]);
+        if (st == WS_ERR_NOMEM)
+            return st;
+        if (st) /* the part alone cannot forecast it: the combination's interval */
+            st = fc_forecast_parts(ls->x[k], ls->len[k], &l->spec, FC_AUTO_PARTS, &base[k]);
+        if (st)
+            return st;
+    }
+    return WS_OK;
 }
 
 ws_status
@@ -567,7 +595,7 @@ fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor)
         factor[j] = 1.0;
     fc_plan_default(plan, l->spec.parts);
     /* The picks that take part, moved to the front; from[u] is the series of the u-th. */
-    size_t used = 0;
+    size_t used = 0, row = FC_MEMBERS * h;
     size_t *from = mem_alloc((l->picks ? l->picks : 1) * sizeof *from);
     if (!from)
         return diag_nomem();
@@ -582,9 +610,9 @@ fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor)
             l->x[used] = l->x[k];
             l->len[used] = l->len[k];
             l->scale[used] = l->scale[k];
-            memcpy(l->res + used * FC_MIX_POOLED, l->res + k * FC_MIX_POOLED,
-                   FC_MIX_POOLED * sizeof *l->res);
-            memset(l->res + k * FC_MIX_POOLED, 0, FC_MIX_POOLED * sizeof *l->res);
+            l->res[used] = l->res[k];
+            memcpy(l->members + used * row, l->members + k * row, row * sizeof *l->members);
+            memset(&l->res[k], 0, sizeof l->res[k]);
             l->x[k] = NULL;
         }
         from[used++] = k * l->count / l->picks;
@@ -594,14 +622,15 @@ fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor)
         return WS_OK;
     }
     learn_set ls = {.used = used, .h = h, .x = l->x, .len = l->len, .scale = l->scale,
-                    .res = l->res};
+                    .res = l->res, .members = l->members};
     double *pooled = mem_alloc(used * h * sizeof *pooled);
     double *ratios = mem_alloc(used * h * sizeof *ratios);
     size_t *periods = mem_alloc(used * sizeof *periods);
     size_t *cut = mem_alloc(l->count * sizeof *cut);
     double *all = mem_alloc(l->count * h * sizeof *all);
+    fc_result *base = mem_calloc(used, sizeof *base);
     ws_status st = WS_OK;
-    if (!pooled || !ratios || !periods || !cut || !all) {
+    if (!pooled || !ratios || !periods || !cut || !all || !base) {
         st = diag_nomem();
         goto done;
     }
@@ -609,7 +638,7 @@ fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor)
      * alone, its share on M3 yearly's holdout came out twice as large, and wrong), at the
      * season most picks used. */
     for (size_t k = 0; k < used; k++)
-        periods[k] = ls.res[k * FC_MIX_POOLED].period;
+        periods[k] = ls.res[k].period;
     size_t period = l->spec.period >= 2 ? (size_t)l->spec.period
                                         : fc_common_period(periods, used);
     for (size_t i = 0; i < l->count; i++) {
@@ -627,12 +656,21 @@ fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor)
     st = WS_OK;
     diag_clear();
     double val[FC_MIX_SIZE];
-    size_t base;
-    learn_choose(&ls, fc_pool_weight(period), plan, val, &base);
+    size_t first;
+    learn_choose(&ls, fc_pool_weight(period), plan, val, &first);
     plan->learned = true;
-    if (l->spec.level > 0.0)
-        learn_factors(&ls, val, base, l->spec.level, ratios, factor);
+    if (l->spec.level > 0.0) {
+        if (first != FC_MIX_COMBINED) {
+            if ((st = learn_base(l, &ls, plan->parts, base)))
+                goto done;
+            ls.base = base;
+        }
+        learn_factors(&ls, val, l->spec.level, ratios, factor);
+    }
 done:
+    for (size_t k = 0; base && k < used; k++)
+        fc_result_clear(&base[k]);
+    mem_free(base);
     mem_free(from);
     mem_free(pooled);
     mem_free(ratios);
@@ -650,13 +688,14 @@ fc_learn_free(fc_learn *l)
     for (size_t k = 0; k < l->picks; k++) {
         if (l->x)
             mem_free(l->x[k]);
-        for (size_t c = 0; l->res && c < FC_MIX_POOLED; c++)
-            fc_result_clear(&l->res[k * FC_MIX_POOLED + c]);
+        if (l->res)
+            fc_result_clear(&l->res[k]);
     }
     mem_free(l->x);
     mem_free(l->len);
     mem_free(l->scale);
     mem_free(l->res);
+    mem_free(l->members);
     mem_free(l->status);
     mem_free(l);
 }
@@ -679,51 +718,37 @@ ws_status
 fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *plan,
                  fc_result *out)
 {
-    ws_status st = fc_forecast_parts(y, n, spec, plan->parts, out);
     bool others = false;
     for (size_t c = 1; c < FC_MIX_POOLED; c++)
         others = others || plan->weight[c] > 0.0;
-    if (st || spec->method != FC_AUTO || !others)
-        return st;
-    double own = plan->weight[FC_MIX_COMBINED];
-    size_t h = out->horizon;
-    double *mix = mem_alloc(h * sizeof *mix);
-    if (!mix) {
-        fc_result_clear(out);
+    if (!others || spec->method != FC_AUTO)
+        return fc_forecast_parts(y, n, spec, plan->parts, out);
+    size_t h = spec->horizon;
+    double *members = mem_alloc(FC_MEMBERS * h * sizeof *members);
+    if (!members)
         return diag_nomem();
+    ws_status st = fc_forecast_members(y, n, spec, plan->parts, members, out);
+    if (st) {
+        mem_free(members);
+        return st;
     }
-    for (size_t j = 0; j < h; j++)
-        mix[j] = own * out->mean[j];
-    double sum = own;
-    fc_spec point = *spec;
-    point.level = 0.0;
-    for (size_t c = 1; c < FC_MIX_POOLED; c++) {
-        if (!(plan->weight[c] > 0.0))
-            continue;
-        fc_result r;
-        st = fc_forecast_parts(y, n, &point, mix_parts[c], &r);
-        if (st == WS_ERR_NOMEM) {
-            mem_free(mix);
-            fc_result_clear(out);
-            return st;
-        }
-        if (st)
-            continue; /* a part that cannot forecast this series: the others share its weight */
-        for (size_t j = 0; j < h; j++)
-            mix[j] += plan->weight[c] * r.mean[j];
-        sum += plan->weight[c];
-        fc_result_clear(&r);
-    }
-    diag_clear();
     for (size_t j = 0; j < h; j++) {
-        double shift = mix[j] / sum - out->mean[j];
+        double sum = plan->weight[FC_MIX_COMBINED], mix = sum * out->mean[j];
+        for (size_t c = 1; c < FC_MIX_POOLED; c++) {
+            double v = members[(c - 1) * h + j];
+            if (plan->weight[c] > 0.0 && isfinite(v)) { /* else its share goes to the rest */
+                mix += plan->weight[c] * v;
+                sum += plan->weight[c];
+            }
+        }
+        double shift = sum > 0.0 ? mix / sum - out->mean[j] : 0.0;
         out->mean[j] += shift;
         if (out->lower) {
             out->lower[j] += shift;
             out->upper[j] += shift;
         }
     }
-    mem_free(mix);
+    mem_free(members);
     size_t len = strlen(out->model);
     snprintf(out->model + len, sizeof out->model - len, " weighted");
     return WS_OK;

@@ -991,6 +991,54 @@ test_forecast_plan(void)
     fc_result_clear(&arima);
 }
 
+/* fc_forecast_members: the combination as fc_forecast_parts gives it, and each member as
+ * fc_forecast_parts of that part alone gives it (to rounding), for a monthly series with
+ * temporal hierarchies, a quarterly one and a yearly one; NaN for a part left out. */
+static void
+test_forecast_members(void)
+{
+    static const struct {
+        size_t n, h;
+        int period;
+    } cases[] = {{96, 18, 12}, {60, 8, 4}, {30, 6, 0}, {40, 5, -1}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        double y[96];
+        for (size_t t = 0; t < cases[c].n; t++)
+            y[t] = 100.0 + 0.7 * (double)t + 9.0 * sin((double)t * 0.52) + (double)(t * 7 % 5);
+        fc_spec spec;
+        fc_spec_default(&spec);
+        spec.period = cases[c].period;
+        spec.horizon = cases[c].h;
+        double members[FC_MEMBERS * 18];
+        fc_result all, one;
+        CHECK_OK(fc_forecast_members(y, cases[c].n, &spec, FC_AUTO_PARTS, members, &all));
+        CHECK_OK(fc_forecast_parts(y, cases[c].n, &spec, FC_AUTO_PARTS, &one));
+        for (size_t i = 0; i < cases[c].h; i++)
+            CHECK(all.mean[i] == one.mean[i] && all.upper[i] == one.upper[i]);
+        fc_result_clear(&one);
+        for (size_t r = 0; r < FC_MEMBERS; r++) {
+            CHECK_OK(fc_forecast_parts(y, cases[c].n, &spec, fc_member_parts[r], &one));
+            for (size_t i = 0; i < cases[c].h; i++)
+                CHECK_NEAR(members[r * cases[c].h + i], one.mean[i], 1e-9 * fabs(one.mean[i]));
+            fc_result_clear(&one);
+        }
+        fc_result_clear(&all);
+    }
+    double y[48];
+    for (int t = 0; t < 48; t++)
+        y[t] = 20.0 + t % 12 + 0.1 * t;
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = 12;
+    spec.horizon = 6;
+    double members[FC_MEMBERS * 6];
+    fc_result r;
+    CHECK_OK(fc_forecast_members(y, 48, &spec, FC_PART_THETA | FC_PART_CES, members, &r));
+    CHECK(isfinite(members[0]) && isnan(members[6]) && isfinite(members[12]) &&
+          isnan(members[18]));
+    fc_result_clear(&r);
+}
+
 /* Widths learned across series: 40 noisy level series whose last 6 values are 3 times
  * (or a third as) noisy as before get factors above (below) 1 at every step, since the
  * forecasts from 6 values before the end miss by more (less) than their intervals expect;
@@ -1117,6 +1165,7 @@ main(void)
     test_cross_calibrate();
     test_cross_learn_plan();
     test_forecast_plan();
+    test_forecast_members();
     test_across_alloc_failures();
     test_hand();
     test_simulated_intervals();
