@@ -362,16 +362,9 @@ fc_add_naive(fc_work *w, size_t lag)
 const unsigned fc_member_parts[FC_MEMBERS] = {FC_PART_THETA, FC_PART_DOTM, FC_PART_CES,
                                               FC_PART_ARIMA};
 
-/* Note the last part added as `kind` (true, for use in conditions). */
-static bool
-fc_kind(fc_work *w, unsigned kind)
-{
-    w->kind[w->nparts - 1] = kind;
-    return true;
-}
 
 /* Average the parts into the result (scaled back by `scale`), with in-sample MASE;
- * members (when not NULL) gets each of FC_MEMBER_PARTS's own forecast, NaN for one not
+ * members (when not NULL) gets each of fc_member_parts' own forecast, NaN for one not
  * fitted. */
 static ws_status
 fc_finish(fc_work *w, double scale, double *members, fc_result *out)
@@ -582,6 +575,17 @@ fc_forecast_members(const double *y, size_t n, const fc_spec *spec, unsigned par
     return st;
 }
 
+/* Add the part `kind` with `add` when `parts` asks for it, noting which part it is (for
+ * fc_forecast_members); false when not asked for or not fitted. */
+static bool
+fc_add_kind(fc_work *w, unsigned parts, unsigned kind, ws_status (*add)(fc_work *))
+{
+    if (!(parts & kind) || add(w) != WS_OK)
+        return false;
+    w->kind[w->nparts - 1] = kind;
+    return true;
+}
+
 ws_status
 fc_forecast_flat(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                  fc_result *out)
@@ -749,7 +753,7 @@ fc_forecast_flat_members(const double *y, size_t n, const fc_spec *spec, unsigne
             w.aicc = fit.aicc;
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%s", nm);
         }
-        if ((parts & FC_PART_THETA) && fc_add_theta(&w) == WS_OK && fc_kind(&w, FC_PART_THETA))
+        if (fc_add_kind(&w, parts, FC_PART_THETA, fc_add_theta))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sTheta", used ? "+" : "");
         if ((parts & FC_PART_DAMPED) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_ADD, ETS_NONE, true}) == WS_OK)
@@ -758,11 +762,11 @@ fc_forecast_flat_members(const double *y, size_t n, const fc_spec *spec, unsigne
         if ((parts & FC_PART_SES) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_NONE, ETS_NONE, false}) == WS_OK)
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sSES", used ? "+" : "");
-        if ((parts & FC_PART_DOTM) && fc_add_dotm(&w) == WS_OK && fc_kind(&w, FC_PART_DOTM))
+        if (fc_add_kind(&w, parts, FC_PART_DOTM, fc_add_dotm))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sDOTM", used ? "+" : "");
-        if ((parts & FC_PART_CES) && fc_add_ces(&w) == WS_OK && fc_kind(&w, FC_PART_CES))
+        if (fc_add_kind(&w, parts, FC_PART_CES, fc_add_ces))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sCES", used ? "+" : "");
-        if ((parts & FC_PART_ARIMA) && fc_add_arima(&w) == WS_OK && fc_kind(&w, FC_PART_ARIMA))
+        if (fc_add_kind(&w, parts, FC_PART_ARIMA, fc_add_arima))
             used += (size_t)snprintf(buf + used, sizeof buf - used, "%sARIMA", used ? "+" : "");
         if ((parts & FC_PART_HOLT) &&
             fc_add_ets_one(&w, (ets_model){ETS_ADD, ETS_ADD, ETS_NONE, false}) == WS_OK)

@@ -448,11 +448,11 @@ learn_choose(const learn_set *ls, double pool_weight, fc_plan *plan, double *val
     mix_score(ls, val, &s0, &m0);
     if (!(s0 > 0.0 && m0 > 0.0))
         return;
-    size_t members = ls->pooled ? FC_MIX_SIZE : FC_MIX_POOLED;
+    size_t candidates = ls->pooled ? FC_MIX_SIZE : FC_MIX_POOLED;
     for (int round = 0; round < MIX_ROUNDS; round++) {
         double best = INFINITY;
         size_t pick = FC_MIX_COMBINED;
-        for (size_t c = 0; c < members; c++) {
+        for (size_t c = 0; c < candidates; c++) {
             for (size_t i = 0; i < FC_MIX_SIZE; i++)
                 w[i] = (count[i] + (i == c)) / (total + 1.0);
             double score = mix_relative(ls, w, s0, m0);
@@ -527,7 +527,8 @@ fc_learn_new(const double *const *y, const size_t *n, size_t count, const fc_spe
     l->len = mem_calloc(p, sizeof *l->len);
     l->scale = mem_calloc(p, sizeof *l->scale);
     l->res = mem_calloc(p, sizeof *l->res);
-    l->members = mem_alloc(p * FC_MEMBERS * (spec->horizon ? spec->horizon : 1) * sizeof *l->members);
+    size_t row = FC_MEMBERS * (spec->horizon ? spec->horizon : 1);
+    l->members = mem_alloc(p * row * sizeof *l->members);
     l->status = mem_calloc(p, sizeof *l->status);
     if (!l->x || !l->len || !l->scale || !l->res || !l->members || !l->status) {
         fc_learn_free(l);
