@@ -32,7 +32,7 @@ typedef struct fc_result {
     double *lower; /* horizon values, or NULL when level == 0 */
     double *upper;
     size_t period;  /* the period used (0 = none) */
-    char model[64]; /* what was fitted, e.g. "ETS(M,Ad,M) m=12", "Theta m=12" */
+    char model[96]; /* what was fitted, e.g. "ETS(M,Ad,M) m=12", "Theta m=12" */
     double aicc;    /* of the ETS model (or auto's ETS part); NaN when none */
     double mase_in; /* in-sample one-step MASE */
 } fc_result;
