@@ -305,6 +305,27 @@ job_spec(const job_options *options, fc_spec *spec)
     return WS_OK;
 }
 
+/* A new Forecast sheet (the `part`-th, 1 for the first: "Forecast", "Forecast (2)", ...)
+ * with its header, frozen, and its columns' widths. */
+static ws_status
+job_forecast_sheet(ws_book *book, const job_words *w, size_t part, book_sheet **out)
+{
+    char name[128];
+    if (part > 1)
+        snprintf(name, sizeof name, "%s (%zu)", w->sheet, part);
+    else
+        snprintf(name, sizeof name, "%s", w->sheet);
+    ws_status st = book_add_unique_sheet(book, name, out);
+    for (uint32_t c = 0; !st && c < 6; c++)
+        st = book_set_text(book, *out, 0, c, w->head[c]);
+    if (!st && !(st = book_set_width(book, *out, 0, 0, 18)) &&
+        !(st = book_set_width(book, *out, 1, 1, 12)))
+        st = book_set_width(book, *out, 2, 5, 12);
+    if (!st)
+        (*out)->freeze_rows = 1;
+    return st;
+}
+
 static ws_status
 job_write(ws_book *book, job_series *series, size_t count, const job_words *w, const double *dates,
           bool have_dates)
@@ -312,20 +333,26 @@ job_write(ws_book *book, job_series *series, size_t count, const job_words *w, c
     book_sheet *fs = NULL, *ms = NULL;
     uint16_t datefmt = 0;
     ws_status st;
-    if ((st = book_add_unique_sheet(book, w->sheet, &fs)))
+    size_t parts = 1;
+    if ((st = job_forecast_sheet(book, w, parts, &fs)))
         return st;
     if (have_dates && (st = book_format_intern(book, "yyyy-mm-dd", 10, &datefmt)))
         return st;
     date_step step = {false, 1};
     if (have_dates)
         step = date_detect_step(dates, series[0].n);
-    for (uint32_t c = 0; c < 6; c++)
-        if ((st = book_set_text(book, fs, 0, c, w->head[c])))
-            return st;
     uint32_t row = 1;
     size_t charts = 0;
     for (size_t i = 0; i < count; i++) {
         job_series *s = &series[i];
+        /* A series' rows stay on one sheet: when they would pass the sheet's last row, they
+         * start the next sheet (10,000 monthly series of 300 values fill four). */
+        uint64_t rows = (uint64_t)(s->last - s->first) + (s->status == WS_OK ? s->res.horizon : 0);
+        if (row > 1 && row + rows > book->limits.max_rows) {
+            if ((st = job_forecast_sheet(book, w, ++parts, &fs)))
+                return st;
+            row = 1;
+        }
         uint32_t row0 = row;
         for (size_t t = s->first; t < s->last; t++, row++) {
             if ((st = book_set_text(book, fs, row, 0, s->name)))
@@ -374,11 +401,6 @@ job_write(ws_book *book, job_series *series, size_t count, const job_words *w, c
             charts++;
         }
     }
-    fs->freeze_rows = 1;
-    if ((st = book_set_width(book, fs, 0, 0, 18)) || (st = book_set_width(book, fs, 1, 1, 12)) ||
-        (st = book_set_width(book, fs, 2, 5, 12)))
-        return st;
-
     if ((st = book_add_unique_sheet(book, w->models_sheet, &ms)))
         return st;
     for (uint32_t c = 0; c < 5; c++)

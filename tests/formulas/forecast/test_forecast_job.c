@@ -1,8 +1,11 @@
 /* The forecast job through the public API: sheets, headers, rows, continued dates, models,
- * identical output on a second run (threads must not change the order), and --pool. */
+ * identical output on a second run (threads must not change the order), --pool, its
+ * progress and cancelling, and Forecast sheets continued when one is full. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "worldsheet.h"
@@ -139,6 +142,54 @@ test_pool_option(void)
     ws_book_close(book);
 }
 
+/* A sheet holds limits.max_rows rows: five series of 40 values with 6 forecasts each (46
+ * rows) under a 100-row limit fill "Forecast" and "Forecast (2)" with two series each and
+ * "Forecast (3)" with the fifth; no series is split between sheets. */
+static void
+test_sheet_split(void)
+{
+    char path[] = "/tmp/ws_fcjob_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f)
+        return;
+    fprintf(f, "A,B,C,D,E\n");
+    for (int t = 0; t < 40; t++)
+        for (int c = 0; c < 5; c++)
+            fprintf(f, "%g%c", 10.0 + c + 0.3 * t + (t * 7 + c) % 4, c < 4 ? ',' : '\n');
+    fclose(f);
+    ws_limits lim;
+    ws_limits_default(&lim);
+    lim.max_rows = 100;
+    ws_book *book = NULL;
+    CHECK_OK(ws_book_open(path, &lim, &book));
+    unlink(path);
+    if (!book)
+        return;
+    ws_job_option o[] = {{"range", "A1:E41"}, {"horizon", "6"}};
+    CHECK_OK(ws_book_job(book, 0, "forecast", o, 2, NULL, NULL));
+    static const char *const sheets[] = {"Forecast", "Forecast (2)", "Forecast (3)"};
+    static const char *const first[] = {"A", "C", "E"}, *const last[] = {"B", "D", "E"};
+    static const size_t rows[] = {93, 93, 47};
+    for (size_t k = 0; k < 3; k++) {
+        size_t idx = 0;
+        ws_range *r = NULL;
+        CHECK_OK(ws_book_sheet_find(book, sheets[k], &idx));
+        CHECK_OK(ws_book_read(book, idx, "A1:F100", &r));
+        if (!r)
+            continue;
+        CHECK_STR(ws_range_text_at(r, 0, 0), "Series");
+        CHECK_STR(ws_range_text_at(r, 1, 0), first[k]);
+        CHECK_STR(ws_range_text_at(r, rows[k] - 1, 0), last[k]);
+        CHECK(ws_range_type_at(r, rows[k], 0) == WS_TYPE_EMPTY);
+        ws_range_free(r);
+    }
+    size_t idx;
+    CHECK(ws_book_sheet_find(book, "Forecast (4)", &idx) != WS_OK);
+    ws_book_close(book);
+}
+
 int
 main(void)
 {
@@ -211,5 +262,6 @@ main(void)
     ws_book_close(again);
     ws_book_close(book);
     test_pool_option();
+    test_sheet_split();
     return check_summary("forecast-job");
 }
