@@ -197,9 +197,14 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
             goto done;
         if (!x)
             continue; /* no numbers: nothing to learn from or to forecast */
-        bool positive = len >= 3;
-        for (size_t t = 0; t < len && positive; t++)
+        /* Logs need positive values; a constant series has nothing to learn from and keeps
+         * its own forecast (the model's intercepts would make it drift). */
+        bool positive = len >= 3, varies = false;
+        for (size_t t = 0; t < len && positive; t++) {
             positive = x[t] > 0.0 && isfinite(x[t]);
+            varies = varies || x[t] != x[0];
+        }
+        positive = positive && varies;
         double *lx = positive ? mem_alloc(len * sizeof *lx) : NULL;
         if (!lx) {
             mem_free(x);

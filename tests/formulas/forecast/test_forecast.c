@@ -780,9 +780,10 @@ test_thief(void)
 }
 
 /* The pooled model learns what series share: twenty series of one seasonal shape at
- * sizes 50..1000 (1% noise) get that shape back at their own size (within 5%); a series with a zero is
- * left out (NaN); too few series is WS_ERR_NA; a blend moves forecast and interval
- * together, and a NaN pooled forecast leaves the series alone. */
+ * sizes 50..1000 (1% noise) get that shape back at their own size (within 5%); a series
+ * with a zero and a constant one are left out (NaN); too few series is WS_ERR_NA; a blend
+ * moves forecast and interval together, and a NaN pooled forecast leaves the series
+ * alone. */
 static void
 test_pooled(void)
 {
@@ -800,13 +801,15 @@ test_pooled(void)
         ns[s] = N;
     }
     data[3][17] = 0.0;
+    for (int t = 0; t < N; t++)
+        data[5][t] = 77.0; /* constant: left out, it keeps its own forecast */
     double out[S * H];
     CHECK_OK(fc_pooled(ys, ns, S, 12, H, out));
     double worst = 0.0;
     for (int s = 0; s < S; s++)
         for (int j = 0; j < H; j++) {
             double want = 50.0 * (s + 1) * (1 + 0.3 * sin(2 * M_PI * (N + j) / 12));
-            if (s == 3)
+            if (s == 3 || s == 5)
                 CHECK(isnan(out[s * H + j]));
             else if (fabs(out[s * H + j] / want - 1) > worst)
                 worst = fabs(out[s * H + j] / want - 1);
