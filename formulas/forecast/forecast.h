@@ -167,8 +167,9 @@ void fc_learn_free(fc_learn *l);
 /* fc_forecast_parts of the plan's combination, its forecast replaced by the plan's local
  * members' weighted mean (their weights renormalised without the pooled model's; a member
  * that cannot forecast the series leaves its share to the others) and its interval moved
- * with it; " weighted" is added to the model when other members take part.  The pooled
- * model's share is the caller's to blend in (fc_blend_pooled). */
+ * with it; " weighted" is added to the model when other members take part.  A plan of one
+ * part alone forecasts with auto's combination where that part cannot be fitted.  The
+ * pooled model's share is the caller's to blend in (fc_blend_pooled). */
 ws_status fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *plan,
                            fc_result *out);
 

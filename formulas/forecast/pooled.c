@@ -727,12 +727,26 @@ fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *
     bool others = false;
     for (size_t c = 1; c < FC_MIX_POOLED; c++)
         others = others || plan->weight[c] > 0.0;
-    if (!others || spec->method != FC_AUTO)
+    if (spec->method != FC_AUTO || (!others && plan->parts == FC_AUTO_PARTS))
         return fc_forecast_parts(y, n, spec, plan->parts, out);
-    size_t h = spec->horizon;
+    size_t h = spec->horizon, alone = FC_MEMBERS;
+    for (size_t r = 0; r < FC_MEMBERS; r++)
+        if (plan->parts == fc_member_parts[r])
+            alone = r;
     double *members = mem_alloc(FC_MEMBERS * h * sizeof *members);
     if (!members)
         return diag_nomem();
+    if (!others) {
+        /* A part alone; where it cannot be fitted, the combination, as the validation
+         * scored it (not the naive forecast the part alone falls back to). */
+        ws_status st = fc_forecast_members(y, n, spec, plan->parts, members, out);
+        if (st == WS_OK && alone < FC_MEMBERS && !isfinite(members[alone * h])) {
+            fc_result_clear(out);
+            st = fc_forecast_parts(y, n, spec, FC_AUTO_PARTS, out);
+        }
+        mem_free(members);
+        return st;
+    }
     ws_status st = fc_forecast_members(y, n, spec, plan->parts, members, out);
     if (st) {
         mem_free(members);

@@ -954,7 +954,8 @@ test_cross_learn_plan(void)
 
 /* fc_forecast_plan: the combination alone is fc_forecast_parts itself; with other members,
  * the forecast is their weighted mean without the pooled model's share (a hand
- * calculation from each member's own forecast), the interval moved with it. */
+ * calculation from each member's own forecast), the interval moved with it; a part alone
+ * is itself where it can be fitted and the combination where not. */
 static void
 test_forecast_plan(void)
 {
@@ -991,6 +992,24 @@ test_forecast_plan(void)
     fc_result_clear(&got);
     fc_result_clear(&base);
     fc_result_clear(&theta);
+    fc_result_clear(&arima);
+
+    /* ARIMA alone on five values cannot be fitted: the plan of ARIMA alone gives auto's
+     * combination there, not the naive forecast ARIMA alone falls back to. */
+    double shortv[5] = {1, 2, 3, 4, 5};
+    fc_plan_default(&plan, FC_PART_ARIMA);
+    CHECK_OK(fc_forecast_parts(shortv, 5, &spec, FC_PART_ARIMA, &arima));
+    CHECK_OK(fc_forecast_parts(shortv, 5, &spec, FC_AUTO_PARTS, &base));
+    CHECK_OK(fc_forecast_plan(shortv, 5, &spec, &plan, &got));
+    CHECK(strcmp(arima.model, "Naive") == 0 && got.mean[0] == base.mean[0] &&
+          got.mean[4] == base.mean[4] && got.mean[4] > 5.5);
+    fc_result_clear(&got);
+    fc_result_clear(&base);
+    fc_result_clear(&arima);
+    CHECK_OK(fc_forecast_plan(y, 60, &spec, &plan, &got)); /* fitted: ARIMA itself */
+    CHECK_OK(fc_forecast_parts(y, 60, &spec, FC_PART_ARIMA, &arima));
+    CHECK(got.mean[0] == arima.mean[0] && strcmp(got.model, arima.model) == 0);
+    fc_result_clear(&got);
     fc_result_clear(&arima);
 }
 
