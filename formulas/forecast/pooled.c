@@ -733,7 +733,7 @@ fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *
     for (size_t r = 0; r < FC_MEMBERS; r++)
         if (plan->parts == fc_member_parts[r])
             alone = r;
-    double *members = mem_alloc(FC_MEMBERS * h * sizeof *members);
+    double *members = mem_alloc(FC_MEMBERS * (h ? h : 1) * sizeof *members);
     if (!members)
         return diag_nomem();
     if (!others) {
