@@ -72,7 +72,7 @@ typedef struct job_pool {
     pthread_mutex_t lock;
     size_t next, done;
     bool cancel;
-    ws_status failed;        /* a learn task's (out of memory) */
+    bool out_of_memory;      /* a learn task ran out of memory */
 } job_pool;
 
 static void
@@ -89,7 +89,7 @@ job_learn_one(job_pool *pool, size_t k)
 {
     if (fc_learn_forecast(pool->learn, k)) {
         pthread_mutex_lock(&pool->lock);
-        pool->failed = WS_ERR_NOMEM;
+        pool->out_of_memory = true;
         pool->cancel = true;
         pthread_mutex_unlock(&pool->lock);
     }
@@ -150,7 +150,7 @@ job_run_all(job_pool *pool, size_t count, void (*run)(job_pool *, size_t),
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
     pool->before += count;
-    if (pool->failed)
+    if (pool->out_of_memory)
         return diag_nomem();
     if (pool->cancel)
         return diag_fail(WS_ERR_ARGS, "forecast: cancelled");

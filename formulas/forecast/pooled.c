@@ -379,9 +379,11 @@ mix_value(const learn_set *ls, const double *w, size_t k, size_t j)
             wl += w[c];
         }
     }
-    if (!(wl > 0.0))
+    if (!(all > 0.0))
         return ls->res[k].mean[j];
-    local *= all / wl; /* a part not fitted leaves its share to the others */
+    /* A part not fitted leaves its share to the others; with none fitted, the combination
+     * takes it (as fc_forecast_plan does). */
+    local = wl > 0.0 ? local * all / wl : all * ls->res[k].mean[j];
     double p = ls->pooled ? ls->pooled[k * ls->h + j] : NAN;
     if (w[FC_MIX_POOLED] > 0.0 && isfinite(p))
         return local + w[FC_MIX_POOLED] * p;
@@ -475,8 +477,8 @@ learn_choose(const learn_set *ls, double pool_weight, fc_plan *plan, double *val
 
 /* factor[j]: the `level` quantile over the series of |actual - forecast| / the interval's
  * half-width on the actual's side, the forecast being the plan's and the interval that of
- * the plan's first member (ls->base, else the combination) moved with it (split conformal
- * prediction, the series as exchangeable draws). */
+ * the plan's first member (ls->base where it has one, else the combination) moved with it
+ * (split conformal prediction, the series as exchangeable draws). */
 static void
 learn_factors(const learn_set *ls, const double *val, double level, double *ratios,
               double *factor)
@@ -485,7 +487,7 @@ learn_factors(const learn_set *ls, const double *val, double level, double *rati
         size_t m = 0;
         double *r = ratios + j * ls->used;
         for (size_t k = 0; k < ls->used; k++) {
-            const fc_result *b = ls->base ? &ls->base[k] : &ls->res[k];
+            const fc_result *b = ls->base && ls->base[k].mean ? &ls->base[k] : &ls->res[k];
             double a = ls->x[k][ls->len[k] + j], c = mix_value(ls, val, k, j);
             double d = a >= c ? b->upper[j] - b->mean[j] : b->mean[j] - b->lower[j];
             if (d > 0.0 && isfinite(a - c))
@@ -576,17 +578,17 @@ fc_learn_forecast(fc_learn *l, size_t k)
     return l->status[k] ? diag_nomem() : WS_OK;
 }
 
-/* The chosen part alone (plan->parts), with its interval, for each pick that takes part:
- * the interval the plan's forecasts carry. */
+/* Member `first` (a part alone) with its interval, for each pick it was fitted to: the
+ * forecast the plan gives there (fc_forecast_plan), whose interval its forecasts carry.
+ * Where the part was not fitted, base[k] stays empty: the plan gives the combination. */
 static ws_status
-learn_base(const fc_learn *l, const learn_set *ls, unsigned parts, fc_result *base)
+learn_base(const fc_learn *l, const learn_set *ls, size_t first, fc_result *base)
 {
     for (size_t k = 0; k < ls->used; k++) {
-        ws_status st = fc_forecast_parts(ls->x[k], ls->len[k], &l->spec, parts, &base[k]);
-        if (st == WS_ERR_NOMEM)
-            return st;
-        if (st) /* the part alone cannot forecast it: the combination's interval */
-            st = fc_forecast_parts(ls->x[k], ls->len[k], &l->spec, FC_AUTO_PARTS, &base[k]);
+        if (!isfinite(learn_member(ls, k, first, 0)))
+            continue;
+        ws_status st = fc_forecast_parts(ls->x[k], ls->len[k], &l->spec,
+                                         fc_member_parts[first - 1], &base[k]);
         if (st)
             return st;
     }
@@ -667,7 +669,7 @@ fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor)
     plan->learned = true;
     if (l->spec.level > 0.0) {
         if (first != FC_MIX_COMBINED) {
-            if ((st = learn_base(l, &ls, plan->parts, base)))
+            if ((st = learn_base(l, &ls, first, base)))
                 goto done;
             ls.base = base;
         }
