@@ -14,7 +14,7 @@ build=${BUILD_DIR:-build}
 packages=(
   build-essential meson ninja-build pkg-config python3
   libxlsxwriter-dev libminizip-dev zlib1g-dev libexpat1-dev
-  libopenblas-dev liblapacke-dev libnlopt-dev
+  libopenblas-dev liblapacke-dev libnlopt-dev libxgboost-dev
   libutf8proc-dev libmecab-dev mecab-ipadic-utf8
   libreoffice-calc python3-uno libreoffice-dev libreoffice-dev-common
   python3-openpyxl poppler-utils

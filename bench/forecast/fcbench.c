@@ -633,7 +633,6 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     size_t h = set->series[0].h, period = set->series[0].freq > 1 ? (size_t)set->series[0].freq : 0;
     const double **ys = xalloc(set->count * sizeof *ys);
     size_t *ns = xalloc(set->count * sizeof *ns), *found = xalloc(set->count * sizeof *found);
-    double *pooled = xalloc(set->count * h * sizeof *pooled);
     for (size_t i = 0; i < set->count; i++) {
         ys[i] = set->series[i].y;
         ns[i] = set->series[i].n;
@@ -654,16 +653,18 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     ws_status cs = fc_cross_learn(ys, ns, set->count, &spec, &plan, f95);
     if (cs != WS_OK)
         fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
-    double share = plan.learned ? plan.weight[FC_MIX_POOLED] : fc_pool_weight(period);
-    ws_status st = share > 0.0 ? fc_pooled(ys, ns, set->count, period, h, pooled) : WS_ERR_NA;
-    double ms = (now_ms() - t0) / (double)set->count, cpu = (cpu_ms() - c0) / (double)set->count;
-    if (st != WS_OK)
+    fc_globals globals = {.share = {0}};
+    fc_globals_shares(&plan, period, globals.share);
+    if (fc_globals_fit(ys, ns, set->count, period, h, 1, &globals) != WS_OK) {
         fprintf(stderr, "fcbench: %s: %s: %s\n", set->name, name, ws_last_reason());
+        exit(1);
+    }
+    double ms = (now_ms() - t0) / (double)set->count, cpu = (cpu_ms() - c0) / (double)set->count;
     fflush(stdout); /* the note below lands between rows, not inside one */
     fprintf(stderr, "fcbench: %s: %s: plan: parts %u, weights", set->name, name, plan.parts);
     for (int c = 0; c < FC_MIX_SIZE; c++)
         fprintf(stderr, " %.2f", plan.weight[c]);
-    fprintf(stderr, " (combination, Theta, DOTM, CES, ARIMA, pooled)\n");
+    fprintf(stderr, " (combination, Theta, DOTM, CES, ARIMA, pooled, boosted)\n");
     bench_row *row = run_worldsheet(set, FC_AUTO, 0, &plan, name, detect, trace);
     spec.level = 0.80; /* the same plan (it is chosen on point forecasts), other factors */
     if (cs == WS_OK && (cs = fc_cross_learn(ys, ns, set->count, &spec, &plan80, f80)))
@@ -683,8 +684,7 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
             .horizon = h, .mean = mean, .lower = o->v[KIND_LO80], .upper = o->v[KIND_HI80]};
         double *before = xalloc(h * sizeof *before);
         memcpy(before, mean, h * sizeof *before);
-        if (st == WS_OK)
-            fc_blend_pooled(&r95, pooled + i * h, share);
+        fc_globals_blend(&globals, i, &r95);
         for (size_t k = 0; k < h; k++) {
             r80.lower[k] += mean[k] - before[k];
             r80.upper[k] += mean[k] - before[k];
@@ -699,7 +699,7 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     mem_free(f80);
     mem_free(ys);
     mem_free(ns);
-    mem_free(pooled);
+    fc_globals_free(&globals);
     return row;
 }
 

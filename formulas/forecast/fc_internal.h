@@ -195,6 +195,20 @@ bool fc_thief_plausible(const double *x, size_t n, const double *f, size_t h);
 ws_status fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned parts,
                    double *members, fc_result *out);
 
+/* ----- learning across series (pooled.c, boosted.c) ----- */
+/* A series as the models learned across series see it: cleaned (fc_clean), with its
+ * logs.  x is NULL for a series left out: no numbers, fewer than 3, a value <= 0 (no
+ * logs), or all equal (nothing to learn, and a model's intercepts would make it drift). */
+typedef struct fc_global_series {
+    double *x, *lx;
+    size_t n;
+} fc_global_series;
+/* Prepare gs[0..count) (zeroed first); *usable counts the series kept.  Only running out of
+ * memory fails.  fc_global_free frees them. */
+ws_status fc_global_prepare(const double *const *y, const size_t *n, size_t count,
+                            fc_global_series *gs, size_t *usable);
+void fc_global_free(fc_global_series *gs, size_t count);
+
 /* Select the k-th smallest of x[0..n) (partially reorders x). */
 double fc_select_kth(double *x, size_t n, size_t k);
 

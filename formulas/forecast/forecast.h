@@ -95,6 +95,13 @@ ws_status fc_forecast_members(const double *y, size_t n, const fc_spec *spec, un
 #define FC_POOL_MIN_SERIES 10
 ws_status fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period,
                     size_t horizon, double *out);
+/* Gradient-boosted trees learned across the series (boosted.c, XGBoost): the next value
+ * from the last 2 seasons (one for periods over 60; 6 values without a season) in logs
+ * relative to their scale, and the scale, forecast one step at a time.  Same contract as
+ * fc_pooled; series with no more values than lags are left out too.  `threads` is
+ * XGBoost's (0: every core). */
+ws_status fc_boosted(const double *const *y, const size_t *n, size_t count, size_t period,
+                     size_t horizon, size_t threads, double *out);
 /* The season many series share, for fc_pooled when none is given: the most common of
  * periods[0..count) (what each series' own forecast used, 0 for none; the smallest on a
  * tie; among the first 16 distinct values), 0 for no series. */
@@ -102,10 +109,6 @@ size_t fc_common_period(const size_t *periods, size_t count);
 /* The share of the pooled forecast in a blend with a series' own: 0.30 with a season,
  * 0.15 without (chosen on training holdouts). */
 double fc_pool_weight(size_t period);
-/* Move res's forecast `weight` of the way to `pooled` (horizon values), its interval by the
- * same amount, and add " + pooled AR" to its model; unchanged when pooled has a NaN. */
-void fc_blend_pooled(fc_result *res, const double *pooled, double weight);
-
 /* Interval factors (fc_cross_learn) applied: each bound moves away from (factor[j] > 1)
  * or towards the forecast at step j + 1. */
 void fc_scale_interval(fc_result *res, const double *factor);
@@ -113,7 +116,8 @@ void fc_scale_interval(fc_result *res, const double *factor);
 /* What the forecast job learns from the series' own last values before it forecasts
  * them (fc_cross_learn): which forecasts to combine, with which weights.  The members:
  * auto's combination of `parts`, then Theta, DOTM, CES and ARIMA alone (each as auto
- * forecasts it, with its own temporal hierarchies), then the pooled model. */
+ * forecasts it, with its own temporal hierarchies), then the models learned across the
+ * series: the pooled one and the boosted trees. */
 enum {
     FC_MIX_COMBINED,
     FC_MIX_THETA,
@@ -121,6 +125,7 @@ enum {
     FC_MIX_CES,
     FC_MIX_ARIMA,
     FC_MIX_POOLED,
+    FC_MIX_BOOSTED,
     FC_MIX_SIZE
 };
 typedef struct fc_plan {
@@ -132,14 +137,37 @@ typedef struct fc_plan {
 /* The combination of `parts` (0: FC_AUTO_PARTS) alone, not learned. */
 void fc_plan_default(fc_plan *plan, unsigned parts);
 
+/* The models learned across a batch of series (fc_pooled, fc_boosted: FC_MIX_POOLED + g),
+ * as a plan blends them into each series' own forecast. */
+#define FC_GLOBALS (FC_MIX_SIZE - FC_MIX_POOLED)
+typedef struct fc_globals {
+    size_t count, horizon;
+    double share[FC_GLOBALS];  /* each model's share of a series' forecast */
+    double *value[FC_GLOBALS]; /* count × horizon (NaN: a series left out); NULL: not fitted */
+} fc_globals;
+/* The shares a plan gives them: its weights when learned, else fc_pool_weight(period) for
+ * the pooled model alone. */
+void fc_globals_shares(const fc_plan *plan, size_t period, double *share);
+/* Fit every model whose g->share is positive to y[0..count) (g->value[k] stays NULL for a
+ * model that cannot learn from them); threads as fc_boosted.  Fails only when out of
+ * memory.  fc_globals_free frees the values. */
+ws_status fc_globals_fit(const double *const *y, const size_t *n, size_t count, size_t period,
+                         size_t horizon, size_t threads, fc_globals *g);
+/* Series i's forecast res (its own, weighing 1 - the shares) blended with the models' at
+ * their shares, at each step those with a number there (renormalised), its interval moved
+ * by the same amount; " + pooled AR" / " + boosted trees" added to its model. */
+void fc_globals_blend(const fc_globals *g, size_t i, fc_result *res);
+void fc_globals_free(fc_globals *g);
+
 /* Validation across series: each of up to 500 evenly spaced series with h + 6 numbers or
- * more is forecast from h values before its end by every member, the pooled model being
- * fitted on every series without its last h numbers (at spec->period, or the season most
- * of the picked series used).
+ * more is forecast from h values before its end by every member, the models learned across
+ * series being fitted on every series without its last h numbers (at spec->period, or the
+ * season most of the picked series used).
  * The plan: a part alone when its score (the mean of the sMAPE ratio and the
  * MAE-over-naive ratio to the combination's, over the series, as OWA is to Naive2) is
  * below FC_SELECT_MARGIN, blended with the pooled model at fc_pool_weight; otherwise the
- * blend of the combination and the pooled model, reweighted by ensemble selection on the
+ * blend of the combination and the models learned across series (each at 0.75 ×
+ * fc_pool_weight, or at fc_pool_weight alone), reweighted by ensemble selection on the
  * same values.  factor (spec->horizon values) gets the interval factors for the plan's
  * forecasts: the spec->level quantile over the series of |actual - forecast| / the
  * interval's half-width on the actual's side, per step (split conformal prediction).
@@ -151,14 +179,15 @@ ws_status fc_cross_learn(const double *const *y, const size_t *n, size_t count,
                          const fc_spec *spec, fc_plan *plan, double *factor);
 
 /* fc_cross_learn in steps, for callers that forecast the validation on several threads:
- * fc_learn_new notes the series (y and n are not copied: keep them until fc_learn_free),
+ * fc_learn_new notes the series (y and n are not copied: keep them until fc_learn_free) and
+ * the threads fc_learn_finish may give fc_boosted,
  * fc_learn_forecast forecasts pick k, 0 <= k < fc_learn_picks (0 when nothing is to be
  * learned; different picks may be forecast at once on different threads), and
  * fc_learn_finish makes the plan and factors once every pick is forecast.  Only running
  * out of memory fails a pick. */
 typedef struct fc_learn fc_learn;
 ws_status fc_learn_new(const double *const *y, const size_t *n, size_t count,
-                       const fc_spec *spec, fc_learn **out);
+                       const fc_spec *spec, size_t threads, fc_learn **out);
 size_t fc_learn_picks(const fc_learn *l);
 ws_status fc_learn_forecast(fc_learn *l, size_t k);
 ws_status fc_learn_finish(fc_learn *l, fc_plan *plan, double *factor);
@@ -169,7 +198,8 @@ void fc_learn_free(fc_learn *l);
  * that cannot forecast the series leaves its share to the others) and its interval moved
  * with it; " weighted" is added to the model when other members take part.  A plan of one
  * part alone forecasts with auto's combination where that part cannot be fitted.  The
- * pooled model's share is the caller's to blend in (fc_blend_pooled). */
+ * shares of the models learned across series are the caller's to blend in
+ * (fc_globals_blend). */
 ws_status fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *plan,
                            fc_result *out);
 

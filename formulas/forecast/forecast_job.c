@@ -173,7 +173,7 @@ job_plan(job_pool *pool, size_t count, double *factor, ws_progress_fn progress, 
         ns[i] = pool->series[i].n;
     }
     if (!st)
-        st = fc_learn_new(ys, ns, count, &pool->spec, &pool->learn);
+        st = fc_learn_new(ys, ns, count, &pool->spec, 0, &pool->learn);
     if (!st) {
         pool->total += fc_learn_picks(pool->learn);
         st = job_run_all(pool, fc_learn_picks(pool->learn), job_learn_one, progress, user);
@@ -187,16 +187,17 @@ job_plan(job_pool *pool, size_t count, double *factor, ws_progress_fn progress, 
     return st;
 }
 
-/* From FC_POOL_MIN_SERIES series on, blend in the model learned across them (fc_pooled;
- * its season is the --seasonality given, else fc_common_period of the series' own models,
- * where none counts too) at the plan's share (fc_pool_weight when not learned), and with
- * a learned plan, scale the intervals by its factors.  Fewer usable series leave every
- * forecast as it was. */
+/* From FC_POOL_MIN_SERIES series on, blend in the models learned across them (fc_globals:
+ * the pooled model, and the boosted trees when the plan weighs them; their season is the
+ * --seasonality given, else fc_common_period of the series' own models, where none counts
+ * too) at the plan's shares (the pooled model at fc_pool_weight when not learned), and with
+ * a learned plan, scale the intervals by its factors.  Series the models cannot learn from
+ * keep their own forecasts.  XGBoost runs on every core (it has them to itself here). */
 static ws_status
-job_blend_pooled(job_series *series, size_t count, const fc_spec *spec, const fc_plan *plan,
-                 const double *factor)
+job_blend_globals(job_series *series, size_t count, const fc_spec *spec, const fc_plan *plan,
+                  const double *factor)
 {
-    size_t ok = 0, h = spec->horizon;
+    size_t ok = 0;
     for (size_t i = 0; i < count; i++)
         ok += !series[i].status;
     if (ok < FC_POOL_MIN_SERIES)
@@ -204,9 +205,9 @@ job_blend_pooled(job_series *series, size_t count, const fc_spec *spec, const fc
     const double **ys = mem_alloc(ok * sizeof *ys);
     size_t *ns = mem_alloc(ok * sizeof *ns);
     size_t *used = mem_alloc(ok * sizeof *used);
-    double *out = mem_alloc(ok * h * sizeof *out);
+    fc_globals g = {.share = {0}};
     ws_status st = WS_OK;
-    if (!ys || !ns || !used || !out) {
+    if (!ys || !ns || !used) {
         st = diag_nomem();
         goto done;
     }
@@ -217,27 +218,20 @@ job_blend_pooled(job_series *series, size_t count, const fc_spec *spec, const fc
             ns[k++] = series[i].n;
         }
     size_t period = spec->period >= 2 ? (size_t)spec->period : fc_common_period(used, ok);
-    double share = plan->learned ? plan->weight[FC_MIX_POOLED] : fc_pool_weight(period);
-    st = share > 0.0 ? fc_pooled(ys, ns, ok, period, h, out) : WS_ERR_NA;
-    bool pooled = st == WS_OK;
-    if (st == WS_ERR_NA) {
-        diag_clear(); /* not enough to learn from: each series keeps its own forecast */
-        st = WS_OK;
-    }
-    if (st)
+    fc_globals_shares(plan, period, g.share);
+    if ((st = fc_globals_fit(ys, ns, ok, period, spec->horizon, 0, &g)))
         goto done;
     for (size_t i = 0, k = 0; i < count; i++)
         if (!series[i].status) {
-            if (pooled)
-                fc_blend_pooled(&series[i].res, out + h * k++, share);
+            fc_globals_blend(&g, k++, &series[i].res);
             if (plan->learned)
                 fc_scale_interval(&series[i].res, factor);
         }
 done:
+    fc_globals_free(&g);
     mem_free(ys);
     mem_free(ns);
     mem_free(used);
-    mem_free(out);
     return st;
 }
 
@@ -567,7 +561,7 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         goto done;
     if ((st = job_run_all(&pool, count, job_forecast_one, progress, user)))
         goto done;
-    if (cross && (st = job_blend_pooled(series, count, &spec, &pool.plan, factor)))
+    if (cross && (st = job_blend_globals(series, count, &spec, &pool.plan, factor)))
         goto done;
     st = job_write(book, series, count, w, dates, dates != NULL);
 done:

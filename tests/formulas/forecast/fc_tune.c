@@ -145,19 +145,14 @@ main(int argc, char **argv)
         fprintf(stderr, "\n");
         pool = "auto";
     }
-    double pool_share = !pool ? 0.0
-                        : plan.learned ? plan.weight[FC_MIX_POOLED]
-                        : strcmp(pool, "auto") == 0 ? fc_pool_weight(pool_period)
-                                                    : atof(pool);
-    double *pooled = NULL;
-    if (pool_share > 0.0 && ns) {
-        pooled = malloc(ns * hs[0] * sizeof *pooled);
-        if (fc_pooled((const double *const *)ys, lens, ns, pool_period, hs[0], pooled) != WS_OK) {
-            fprintf(stderr, "pooled: %s\n", ws_last_reason());
-            free(pooled);
-            pooled = NULL;
-        }
-    }
+    fc_globals globals = {.share = {0}};
+    if (plan.learned || (pool && strcmp(pool, "auto") == 0))
+        fc_globals_shares(&plan, pool_period, globals.share);
+    else if (pool)
+        globals.share[0] = atof(pool);
+    if (ns && fc_globals_fit((const double *const *)ys, lens, ns, pool_period, hs[0], 1,
+                             &globals) != WS_OK)
+        fprintf(stderr, "globals: %s\n", ws_last_reason());
     double sm = 0, ms = 0, sm2 = 0, ms2 = 0, cov = 0, covn = 0, secs = 0, msis = 0;
     long count = 0;
     for (size_t si = 0; si < ns; si++) {
@@ -178,8 +173,7 @@ main(int argc, char **argv)
             fprintf(stderr, "series %zu: failed\n", si);
             continue;
         }
-        if (pooled)
-            fc_blend_pooled(&r, pooled + si * h, pool_share);
+        fc_globals_blend(&globals, si, &r);
         if (factor)
             fc_scale_interval(&r, factor);
         double f2[20000];
@@ -220,7 +214,7 @@ main(int argc, char **argv)
         count++;
         fc_result_clear(&r);
     }
-    free(pooled);
+    fc_globals_free(&globals);
     free(factor);
     for (size_t si = 0; si < ns; si++)
         free(ys[si]);

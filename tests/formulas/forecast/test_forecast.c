@@ -783,7 +783,8 @@ test_thief(void)
  * sizes 50..1000 (1% noise) get that shape back at their own size (within 5%); a series
  * with a zero and a constant one are left out (NaN); too few series is WS_ERR_NA; a blend
  * moves forecast and interval together, and a NaN pooled forecast leaves the series
- * alone. */
+ * alone.  With the boosted trees too, a step where one model has no number gives the
+ * others its share (a hand calculation). */
 static void
 test_pooled(void)
 {
@@ -830,17 +831,87 @@ test_pooled(void)
     double mean[H], lower[H];
     memcpy(mean, res.mean, sizeof mean);
     memcpy(lower, res.lower, sizeof lower);
-    fc_blend_pooled(&res, out, 0.25);
+    fc_globals g = {.count = S, .horizon = H, .share = {0.25}, .value = {out}};
+    fc_globals_blend(&g, 0, &res);
     for (int j = 0; j < H; j++) {
         double shift = 0.25 * (out[j] - mean[j]);
         CHECK_NEAR(res.mean[j], mean[j] + shift, 1e-9 * fabs(mean[j]));
         CHECK_NEAR(res.lower[j], lower[j] + shift, 1e-9 * fabs(mean[j]));
     }
-    CHECK(strstr(res.model, " + pooled AR") != NULL);
+    CHECK(strstr(res.model, " + pooled AR") != NULL && !strstr(res.model, "boosted"));
     memcpy(mean, res.mean, sizeof mean);
-    fc_blend_pooled(&res, out + 3 * H, 0.25); /* series 3 was left out: NaN */
+    fc_globals_blend(&g, 3, &res); /* series 3 was left out: NaN */
     CHECK(memcmp(mean, res.mean, sizeof mean) == 0);
     fc_result_clear(&res);
+
+    double boosted[S * H];
+    for (int k = 0; k < S * H; k++)
+        boosted[k] = k % H == 2 ? NAN : 1000.0 + k;
+    g = (fc_globals){.count = S, .horizon = H, .share = {0.2, 0.1}, .value = {out, boosted}};
+    CHECK_OK(fc_forecast(data[1], N, &spec, &res));
+    memcpy(mean, res.mean, sizeof mean);
+    fc_globals_blend(&g, 1, &res);
+    for (int j = 0; j < H; j++) {
+        double p = out[H + j], b = boosted[H + j];
+        double want = j == 2 ? (0.7 * mean[j] + 0.2 * p) / 0.9
+                             : 0.7 * mean[j] + 0.2 * p + 0.1 * b;
+        CHECK_NEAR(res.mean[j], want, 1e-9 * fabs(want));
+    }
+    CHECK(strstr(res.model, " + pooled AR + boosted trees") != NULL);
+    fc_result_clear(&res);
+}
+
+/* The boosted trees learn what series share as the pooled model does: twenty series of
+ * one seasonal shape at sizes 50..1000 get it back at their own size (within 5%; the
+ * season's own naive forecast is 30% off at its peaks); a series with a zero, a constant
+ * one and a short one are left out; too few series is WS_ERR_NA.  The same series give
+ * the same forecasts, and every series times 1000 gives them times 1000 (the trees split
+ * on logs relative to each window's scale, and on the scale). */
+static void
+test_boosted(void)
+{
+    enum { S = 24, N = 72, H = 8 };
+    static double data[S][N], big[S][N];
+    const double *ys[S], *bs[S];
+    size_t ns[S];
+    rng r;
+    rng_seed(&r, 5);
+    for (int s = 0; s < S; s++) {
+        for (int t = 0; t < N; t++) {
+            data[s][t] = 50.0 * (s + 1) * (1 + 0.3 * sin(2 * M_PI * t / 12)) *
+                         (1 + 0.01 * rng_normal(&r));
+            big[s][t] = 1000.0 * data[s][t];
+        }
+        ys[s] = data[s];
+        bs[s] = big[s];
+        ns[s] = N;
+    }
+    data[3][17] = 0.0;
+    big[3][17] = 0.0;
+    for (int t = 0; t < N; t++)
+        data[5][t] = big[5][t] = 77.0;
+    ns[7] = 20; /* no more values than the 24 lags */
+    double out[S * H], again[S * H], scaled[S * H];
+    CHECK_OK(fc_boosted(ys, ns, S, 12, H, 1, out));
+    double worst = 0.0;
+    for (int s = 0; s < S; s++)
+        for (int j = 0; j < H; j++) {
+            double want = 50.0 * (s + 1) * (1 + 0.3 * sin(2 * M_PI * (N + j) / 12));
+            if (s == 3 || s == 5 || s == 7)
+                CHECK(isnan(out[s * H + j]));
+            else if (fabs(out[s * H + j] / want - 1) > worst)
+                worst = fabs(out[s * H + j] / want - 1);
+        }
+    CHECK(worst < 0.05);
+    CHECK_OK(fc_boosted(ys, ns, S, 12, H, 2, again));
+    CHECK(memcmp(out, again, sizeof out) == 0);
+    CHECK_OK(fc_boosted(bs, ns, S, 12, H, 1, scaled));
+    for (int k = 0; k < S * H; k++)
+        if (isfinite(out[k]))
+            CHECK_NEAR(scaled[k], 1000.0 * out[k], 1e-4 * scaled[k]);
+    CHECK(fc_boosted(ys, ns, FC_POOL_MIN_SERIES - 1, 12, H, 1, out) == WS_ERR_NA);
+    CHECK(strstr(ws_last_reason(), "at least") != NULL);
+    CHECK(fc_boosted(ys, ns, S, 12, 0, 1, out) == WS_ERR_NUM);
 }
 
 /* The pooled model against the same method written out in R from its description
@@ -878,7 +949,7 @@ test_pooled_reference(void)
  * ARIMA alone, blended with the pooled model at fc_pool_weight; nineteen series are too
  * few to learn from, and a method other than auto is left alone.  When one series in five
  * is cyclic and the others are random walks, no part alone wins by the margin, and
- * ensemble selection gives ARIMA a share next to the combination's. */
+ * ensemble selection gives ARIMA or the boosted trees a share next to the combination's. */
 static void
 test_cross_learn_plan(void)
 {
@@ -924,7 +995,10 @@ test_cross_learn_plan(void)
             CHECK_NEAR(plan.weight[FC_MIX_COMBINED], 1.0 - fc_pool_weight(0), 1e-12);
         } else {
             CHECK(plan.parts == FC_AUTO_PARTS);
-            CHECK(plan.weight[FC_MIX_ARIMA] > 0.0);
+            /* The members that can follow the cycle gain weight: ARIMA, or the trees
+             * learned across the series beyond their prior share. */
+            CHECK(plan.weight[FC_MIX_ARIMA] > 0.0 ||
+                  plan.weight[FC_MIX_BOOSTED] > 0.5 * fc_pool_weight(0) + 1e-12);
             CHECK(plan.weight[FC_MIX_COMBINED] >= 0.5);
         }
     }
@@ -934,7 +1008,7 @@ test_cross_learn_plan(void)
     fc_plan steps;
     fc_learn *l;
     CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f));
-    CHECK_OK(fc_learn_new(ys, ns, S, &spec, &l));
+    CHECK_OK(fc_learn_new(ys, ns, S, &spec, 1, &l));
     CHECK(fc_learn_picks(l) == S);
     for (size_t k = fc_learn_picks(l); k-- > 0;)
         CHECK_OK(fc_learn_forecast(l, k));
@@ -944,7 +1018,7 @@ test_cross_learn_plan(void)
     CHECK(f[0] != 1.0);
     CHECK_OK(fc_cross_learn(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &plan, f));
     CHECK(!plan.learned && plan.parts == FC_AUTO_PARTS && plan.weight[FC_MIX_COMBINED] == 1.0);
-    CHECK_OK(fc_learn_new(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, &l));
+    CHECK_OK(fc_learn_new(ys, ns, FC_CALIB_MIN_SERIES - 1, &spec, 1, &l));
     CHECK(fc_learn_picks(l) == 0);
     fc_learn_free(l);
     spec.method = FC_THETA;
@@ -1183,6 +1257,7 @@ main(void)
     test_auto_median();
     test_thief();
     test_pooled();
+    test_boosted();
     test_pooled_reference();
     test_cross_calibrate();
     test_cross_learn_plan();
