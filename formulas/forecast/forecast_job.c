@@ -1,7 +1,8 @@
 /* The forecast job: forecast every column of a range, on all cores (with the auto model
- * and ten or more series, blended with one model learned across them, and from twenty
+ * and ten or more series, blended with a model learned across them, and from twenty
  * series on as the series' own last values teach: which forecasts to combine with which
- * weights, and how wide the intervals should be: pooled.c), and add
+ * weights, boosted trees learned across them among them, and how wide the intervals
+ * should be: pooled.c, boosted.c), and add
  * a "Forecast" sheet (history and forecasts, one block of rows per series, with a chart
  * per series for the first 20), and a "Forecast Models" sheet.  Labels are English or
  * Japanese (--lang; by default Japanese when a series name is). */
@@ -589,9 +590,9 @@ static const ws_job_option_info forecast_job_options[] = {
     {"model", "NAME", "auto, ets, theta, naive or snaive", "auto"},
     {"lang", "en|ja", "language of the sheets' labels; ja when a series name is Japanese", ""},
     {"pool", "yes|no",
-     "auto model, 10 or more series: blend in one model learned across all of them (20 or "
-     "more: learn from their own last values which forecasts to combine, and the "
-     "intervals' widths)",
+     "auto model, 10 or more series: blend in a model learned across all of them (20 or "
+     "more: boosted trees across them too, and learn from their own last values which "
+     "forecasts to combine, and the intervals' widths)",
      "yes"},
 };
 
