@@ -97,7 +97,8 @@ ws_status fc_pooled(const double *const *y, const size_t *n, size_t count, size_
                     size_t horizon, double *out);
 /* Gradient-boosted trees learned across the series (boosted.c, XGBoost): the next value
  * from the last 2 seasons (one for periods over 60; 6 values without a season) in logs
- * relative to their scale, and the scale, forecast one step at a time.  Same contract as
+ * relative to their scale, the scale and their mean absolute change, forecast one step
+ * at a time.  Same contract as
  * fc_pooled; series with no more values than lags are left out too.  `threads` is
  * XGBoost's (0: every core). */
 ws_status fc_boosted(const double *const *y, const size_t *n, size_t count, size_t period,
