@@ -22,7 +22,6 @@
  * noise feature took the job's mean holdout OWA from 0.7623 to 0.7601; the history's
  * length as a further one, to 0.7671 (M4 weekly 0.785 -> 0.831). */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <xgboost/c_api.h>
@@ -38,19 +37,28 @@
 #define BOOST_PLAIN_LAGS 6
 #define BOOST_TWO_SEASONS_UP_TO 60
 
-/* XGBoost logs warnings through its own logger; a library never prints. */
+/* XGBoost logs through its own logger; a library never prints. */
 static void
 boost_quiet(const char *message)
 {
     (void)message;
 }
 
-static pthread_once_t boost_once = PTHREAD_ONCE_INIT;
-
+/* XGBoost 1.7 keeps its log callback and verbosity per thread: both are set on the calling
+ * thread at each fit (its OpenMP workers keep their own, and log nothing at verbosity 0
+ * in what we call). */
 static void
-boost_init(void)
+boost_silence(void)
 {
     XGBRegisterLogCallback(boost_quiet);
+    XGBSetGlobalConfig("{\"verbosity\": 0}");
+}
+
+/* Whether series s is long enough for L lags (and was kept). */
+static bool
+boost_fits(const fc_global_series *s, size_t L)
+{
+    return s->x && s->n > L;
 }
 
 static ws_status
@@ -91,21 +99,23 @@ boost_window(const fc_global_series *gs, size_t t, size_t L, size_t season, floa
     return s;
 }
 
-/* Train on the latest windows of every series in gs with more than L values. */
+/* Train on the latest windows of every series in gs with more than L values (of every
+ * stride-th such series, one window each, when they are more than BOOST_MAX_WINDOWS). */
 static ws_status
 boost_train(const fc_global_series *gs, size_t count, size_t L, size_t season,
             size_t threads, BoosterHandle *booster)
 {
     size_t eligible = 0;
     for (size_t i = 0; i < count; i++)
-        eligible += gs[i].x && gs[i].n > L;
+        eligible += boost_fits(&gs[i], L);
     if (eligible < FC_POOL_MIN_SERIES)
         return diag_fail(WS_ERR_NA, "boosted: %zu series longer than %zu values, at least %d "
                                     "needed", eligible, L, FC_POOL_MIN_SERIES);
-    size_t per = BOOST_MAX_WINDOWS / eligible, rows = 0, p = L + BOOST_EXTRA;
+    size_t per = BOOST_MAX_WINDOWS / eligible, rows = 0, p = L + BOOST_EXTRA, k = 0;
+    size_t stride = per ? 1 : (eligible + BOOST_MAX_WINDOWS - 1) / BOOST_MAX_WINDOWS;
     per = per ? per : 1;
     for (size_t i = 0; i < count; i++)
-        if (gs[i].x && gs[i].n > L)
+        if (boost_fits(&gs[i], L) && (k++ % stride) == 0)
             rows += gs[i].n - L < per ? gs[i].n - L : per;
     if (rows < 10 * p)
         return diag_fail(WS_ERR_NA, "boosted: %zu windows for %zu lags", rows, L);
@@ -117,13 +127,13 @@ boost_train(const fc_global_series *gs, size_t count, size_t L, size_t season,
         goto done;
     }
     size_t r = 0;
+    k = 0;
     for (size_t i = 0; i < count; i++) {
-        if (!gs[i].x || gs[i].n <= L)
+        if (!boost_fits(&gs[i], L) || (k++ % stride) != 0)
             continue;
         size_t from = gs[i].n - L > per ? gs[i].n - per : L;
-        for (size_t t = from; t < gs[i].n; t++, r++) {
+        for (size_t t = from; t < gs[i].n; t++, r++)
             target[r] = (float)(gs[i].lx[t] - boost_window(&gs[i], t, L, season, X + r * p));
-        }
     }
     char nthread[24];
     snprintf(nthread, sizeof nthread, "%zu", threads);
@@ -171,7 +181,7 @@ boost_forecast(BoosterHandle booster, const fc_global_series *gs, size_t count, 
 {
     size_t m = 0, p = L + BOOST_EXTRA;
     for (size_t i = 0; i < count; i++)
-        m += gs[i].x && gs[i].n > L;
+        m += boost_fits(&gs[i], L);
     float *Z = mem_alloc(m * p * sizeof *Z);
     double *start = mem_alloc(m * sizeof *start), *moved = mem_calloc(m, sizeof *moved);
     size_t *row = mem_alloc(m * sizeof *row);
@@ -181,7 +191,7 @@ boost_forecast(BoosterHandle booster, const fc_global_series *gs, size_t count, 
         goto done;
     }
     for (size_t i = 0, k = 0; i < count; i++)
-        if (gs[i].x && gs[i].n > L) {
+        if (boost_fits(&gs[i], L)) {
             start[k] = boost_window(&gs[i], gs[i].n, L, season, Z + k * p);
             row[k++] = i;
         }
@@ -189,10 +199,11 @@ boost_forecast(BoosterHandle booster, const fc_global_series *gs, size_t count, 
         DMatrixHandle d = NULL;
         bst_ulong len = 0;
         const float *f = NULL;
-        int bad = XGDMatrixCreateFromMat(Z, m, p, NAN, &d) ||
-                  XGBoosterPredict(booster, d, 0, 0, 0, &len, &f) || len != m;
-        if (bad) {
-            st = boost_error();
+        if (XGDMatrixCreateFromMat(Z, m, p, NAN, &d) ||
+            XGBoosterPredict(booster, d, 0, 0, 0, &len, &f) || len != m) {
+            st = len != m && f ? diag_fail(WS_ERR_NA, "boosted: %zu forecasts for %zu series",
+                                           (size_t)len, m)
+                               : boost_error();
             if (d)
                 XGDMatrixFree(d);
             goto done;
@@ -233,14 +244,14 @@ fc_boosted(const double *const *y, const size_t *n, size_t count, size_t period,
                          FC_MAX_HORIZON);
     for (size_t i = 0; i < count * h; i++)
         out[i] = NAN;
-    pthread_once(&boost_once, boost_init);
+    boost_silence();
     size_t L = period < 2                          ? BOOST_PLAIN_LAGS
                : period <= BOOST_TWO_SEASONS_UP_TO ? 2 * period
                                                    : period;
     size_t season = period >= 2 ? period : 1;
     fc_global_series *gs = mem_calloc(count ? count : 1, sizeof *gs);
     BoosterHandle booster = NULL;
-    size_t usable;
+    size_t usable; /* boost_train counts those long enough */
     ws_status st = gs ? fc_global_prepare(y, n, count, gs, &usable) : diag_nomem();
     if (!st)
         st = boost_train(gs, count, L, season, threads, &booster);

@@ -149,9 +149,10 @@ typedef struct fc_globals {
 /* The shares a plan gives them: its weights when learned, else fc_pool_weight(period) for
  * the pooled model alone. */
 void fc_globals_shares(const fc_plan *plan, size_t period, double *share);
-/* Fit every model whose g->share is positive to y[0..count) (g->value[k] stays NULL for a
- * model that cannot learn from them); threads as fc_boosted.  Fails only when out of
- * memory.  fc_globals_free frees the values. */
+/* Fit every model whose g->share is positive to y[0..count) (g->value[k] is NULL for a
+ * model that cannot learn from them; values held before are overwritten, not freed);
+ * threads as fc_boosted.  Fails only when out of memory or on a horizon outside
+ * 1..FC_MAX_HORIZON (WS_ERR_NUM).  fc_globals_free frees the values. */
 ws_status fc_globals_fit(const double *const *y, const size_t *n, size_t count, size_t period,
                          size_t horizon, size_t threads, fc_globals *g);
 /* Series i's forecast res (its own, weighing 1 - the shares) blended with the models' at

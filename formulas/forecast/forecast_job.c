@@ -126,6 +126,15 @@ job_worker(void *arg)
     return NULL;
 }
 
+/* The threads a phase runs on: one per core, at most JOB_MAX_THREADS + 1. */
+static size_t
+job_threads(void)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = cores > 1 ? (size_t)cores : 1;
+    return threads > JOB_MAX_THREADS + 1 ? JOB_MAX_THREADS + 1 : threads;
+}
+
 /* Run the phase's `count` tasks: worker threads plus this thread, which alone reports
  * progress (hosts need not be thread-safe).  Results land in their own slots, so output
  * order does not depend on scheduling. */
@@ -136,10 +145,7 @@ job_run_all(job_pool *pool, size_t count, void (*run)(job_pool *, size_t),
     pool->run = run;
     pool->count = count;
     pool->next = pool->done = 0;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t nthreads = cores > 1 ? (size_t)cores - 1 : 0;
-    if (nthreads > JOB_MAX_THREADS)
-        nthreads = JOB_MAX_THREADS;
+    size_t nthreads = job_threads() - 1;
     if (nthreads + 1 > count)
         nthreads = count > 0 ? count - 1 : 0;
     pthread_t threads[JOB_MAX_THREADS];
@@ -193,7 +199,8 @@ job_plan(job_pool *pool, size_t count, double *factor, ws_progress_fn progress, 
  * --seasonality given, else fc_common_period of the series' own models, where none counts
  * too) at the plan's shares (the pooled model at fc_pool_weight when not learned), and with
  * a learned plan, scale the intervals by its factors.  Series the models cannot learn from
- * keep their own forecasts.  XGBoost runs on every core (it has them to itself here). */
+ * keep their own forecasts.  XGBoost runs while the job's workers are idle, on OpenMP's
+ * default threads (OMP_NUM_THREADS, else the cores this process may run on). */
 static ws_status
 job_blend_globals(job_series *series, size_t count, const fc_spec *spec, const fc_plan *plan,
                   const double *factor)

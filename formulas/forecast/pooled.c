@@ -38,8 +38,6 @@
 #define POOL_MAX_WINDOWS 400000
 #define POOL_BLOCK 256
 
-typedef fc_global_series pool_series;
-
 /* fc_clean, except that a series without numbers is not an error: *x is NULL then. */
 static ws_status
 pool_clean(const double *y, size_t n, double **x, size_t *len)
@@ -144,7 +142,7 @@ fc_pool_weight(size_t period)
  * z[0..L).  Returns the scale's log.  (The series' logs are taken once: a log per lag
  * and window was most of the fit's time.) */
 static double
-pool_window(const pool_series *ps, size_t t, size_t L, size_t season, double *z)
+pool_window(const fc_global_series *ps, size_t t, size_t L, size_t season, double *z)
 {
     double s = 0.0;
     for (size_t k = L - season; k < L; k++)
@@ -158,7 +156,7 @@ pool_window(const pool_series *ps, size_t t, size_t L, size_t season, double *z)
 /* One model with L lags: coefficients B ((L+1)×h: intercept row first).  WS_ERR_NA when
  * the windows are too few for L. */
 static ws_status
-pool_fit(const pool_series *ps, size_t count, size_t L, size_t season, size_t h, double *B)
+pool_fit(const fc_global_series *ps, size_t count, size_t L, size_t season, size_t h, double *B)
 {
     size_t p = L + 1, total = 0;
     for (size_t i = 0; i < count; i++)
@@ -220,7 +218,7 @@ fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period, 
     size_t base = period >= 2 ? period : 3;
     size_t season = period >= 2 ? period : 4;
     size_t Lmax = POOL_MODELS * base < POOL_MAX_LAGS ? POOL_MODELS * base : POOL_MAX_LAGS;
-    pool_series *ps = mem_calloc(count ? count : 1, sizeof *ps);
+    fc_global_series *ps = mem_calloc(count ? count : 1, sizeof *ps);
     double *B = mem_alloc((Lmax + 1) * h * sizeof *B);
     double *w = mem_alloc(Lmax * sizeof *w);
     double *sum = mem_calloc(count ? count * h : 1, sizeof *sum);
@@ -286,6 +284,8 @@ done:
     return st;
 }
 
+_Static_assert(FC_GLOBALS == 2, "fc_globals_fit and fc_globals_blend name two models");
+
 void
 fc_globals_shares(const fc_plan *plan, size_t period, double *share)
 {
@@ -301,8 +301,11 @@ fc_globals_fit(const double *const *y, const size_t *n, size_t count, size_t per
 {
     g->count = count;
     g->horizon = h;
-    for (size_t k = 0; k < FC_GLOBALS; k++) {
+    for (size_t k = 0; k < FC_GLOBALS; k++)
         g->value[k] = NULL;
+    if (h < 1 || h > FC_MAX_HORIZON)
+        return diag_fail(WS_ERR_NUM, "globals: horizon %zu is outside 1..%d", h, FC_MAX_HORIZON);
+    for (size_t k = 0; k < FC_GLOBALS; k++) {
         if (!(g->share[k] > 0.0))
             continue;
         double *v = mem_alloc((count ? count : 1) * h * sizeof *v);
@@ -353,6 +356,8 @@ fc_globals_blend(const fc_globals *g, size_t i, fc_result *res)
 {
     static const char *const name[FC_GLOBALS] = {" + pooled AR", " + boosted trees"};
     bool used[FC_GLOBALS] = {false};
+    if (i >= g->count)
+        return;
     for (size_t j = 0; j < res->horizon && j < g->horizon; j++) {
         double values[FC_GLOBALS];
         for (size_t k = 0; k < FC_GLOBALS; k++)

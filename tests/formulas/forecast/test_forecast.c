@@ -903,7 +903,7 @@ test_boosted(void)
                 worst = fabs(out[s * H + j] / want - 1);
         }
     CHECK(worst < 0.05);
-    CHECK_OK(fc_boosted(ys, ns, S, 12, H, 2, again));
+    CHECK_OK(fc_boosted(ys, ns, S, 12, H, 1, again));
     CHECK(memcmp(out, again, sizeof out) == 0);
     CHECK_OK(fc_boosted(bs, ns, S, 12, H, 1, scaled));
     for (int k = 0; k < S * H; k++)
