@@ -195,7 +195,12 @@ bool fc_thief_plausible(const double *x, size_t n, const double *f, size_t h);
 ws_status fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned parts,
                    double *members, fc_result *out);
 
-/* ----- learning across series (pooled.c, boosted.c) ----- */
+/* ----- learning across series (globals.c, pooled.c, boosted.c, plan.c) ----- */
+/* fc_clean, except that a series without numbers is not an error: *x is NULL then. */
+ws_status fc_clean_or_none(const double *y, size_t n, double **x, size_t *len);
+/* own × (1 - every share) + the shares of values[g] (FC_GLOBALS each) that are numbers,
+ * renormalised; used[g] (when not NULL) is set for those. */
+double fc_globals_mix(double own, const double *share, const double *values, bool *used);
 /* A series as the models learned across series see it: cleaned (fc_clean), with its
  * logs.  x is NULL for a series left out: no numbers, fewer than 3, a value <= 0 (no
  * logs), or all equal (nothing to learn, and a model's intercepts would make it drift). */

@@ -115,7 +115,7 @@ double fc_pool_weight(size_t period);
 void fc_scale_interval(fc_result *res, const double *factor);
 
 /* What the forecast job learns from the series' own last values before it forecasts
- * them (fc_cross_learn): which forecasts to combine, with which weights.  The members:
+ * them (fc_cross_learn, plan.c): which forecasts to combine, with which weights.  The members:
  * auto's combination of `parts`, then Theta, DOTM, CES and ARIMA alone (each as auto
  * forecasts it, with its own temporal hierarchies), then the models learned across the
  * series: the pooled one and the boosted trees. */
@@ -139,7 +139,7 @@ typedef struct fc_plan {
 void fc_plan_default(fc_plan *plan, unsigned parts);
 
 /* The models learned across a batch of series (fc_pooled, fc_boosted: FC_MIX_POOLED + g),
- * as a plan blends them into each series' own forecast. */
+ * as a plan blends them into each series' own forecast (globals.c). */
 #define FC_GLOBALS (FC_MIX_SIZE - FC_MIX_POOLED)
 typedef struct fc_globals {
     size_t count, horizon;
