@@ -2,6 +2,7 @@
  * identical output on a second run (threads must not change the order), --pool, its
  * progress and cancelling, and Forecast sheets continued when one is full. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,54 @@ test_pool_option(void)
 /* A sheet holds limits.max_rows rows: five series of 40 values with 6 forecasts each (46
  * rows) under a 100-row limit fill "Forecast" and "Forecast (2)" with two series each and
  * "Forecast (3)" with the fifth; no series is split between sheets. */
+/* Thirty noisy seasonal series where no part alone wins: the plan is the combination's,
+ * its prior weighs the boosted trees as well as the pooled model, and every model says
+ * so ("+ pooled AR + boosted trees"). */
+static void
+test_boosted_in_job(void)
+{
+    enum { COLS = 30, ROWS = 60 };
+    ws_book *book = NULL;
+    ws_range *data = NULL;
+    CHECK_OK(ws_book_new(&book));
+    CHECK_OK(ws_range_new(ROWS + 1, COLS, &data));
+    if (!book || !data) {
+        ws_range_free(data);
+        ws_book_close(book);
+        return;
+    }
+    uint64_t state = 12345;
+    for (size_t c = 0; c < COLS; c++) {
+        char name[16];
+        snprintf(name, sizeof name, "B%zu", c + 1);
+        ws_range_set_text(data, 0, c, name);
+        double level = 20.0 + 3.0 * (double)c;
+        for (size_t t = 0; t < ROWS; t++) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            double u = (double)(state >> 11) / 9007199254740992.0 - 0.5;
+            level *= 1.0 + 0.08 * u;
+            ws_range_set_number(data, t + 1, c,
+                                level * (1 + 0.3 * sin((double)t * M_PI / 6)));
+        }
+    }
+    ws_book_add_sheet(book, "Data", data, NULL);
+    ws_range_free(data);
+    ws_job_option o[] = {{"range", "A1:AD61"}, {"horizon", "6"}};
+    CHECK_OK(ws_book_job(book, 0, "forecast", o, 2, NULL, NULL));
+    size_t ms = 0, both = 0;
+    CHECK_OK(ws_book_sheet_find(book, "Forecast Models", &ms));
+    ws_range *r = NULL;
+    CHECK_OK(ws_book_read(book, ms, "B2:B31", &r));
+    for (size_t i = 0; r && i < COLS; i++) {
+        const char *model = ws_range_text_at(r, i, 0);
+        both += model && strncmp(model, "Comb(", 5) == 0 &&
+                strstr(model, " + pooled AR + boosted trees") != NULL;
+    }
+    CHECK(both == COLS);
+    ws_range_free(r);
+    ws_book_close(book);
+}
+
 static void
 test_sheet_split(void)
 {
@@ -263,5 +312,6 @@ main(void)
     ws_book_close(book);
     test_pool_option();
     test_sheet_split();
+    test_boosted_in_job();
     return check_summary("forecast-job");
 }
