@@ -166,6 +166,17 @@ job_run_all(job_pool *pool, size_t count, void (*run)(job_pool *, size_t),
     return WS_OK;
 }
 
+/* One step of work outside the task phases (fitting the models learned across series)
+ * done: counted and reported like a task, and the host may cancel after it. */
+static ws_status
+job_step(job_pool *pool, ws_progress_fn progress, void *user)
+{
+    pool->before++;
+    if (progress && !progress(user, pool->before, pool->total))
+        return diag_fail(WS_ERR_ARGS, "forecast: cancelled");
+    return WS_OK;
+}
+
 /* With the auto model and FC_CALIB_MIN_SERIES series or more, the plan learned from the
  * series' own last values (fc_learn_*, as fc_cross_learn, its validation forecasts on all
  * cores): which forecasts to combine, and the factors for the intervals' widths. */
@@ -181,12 +192,15 @@ job_plan(job_pool *pool, size_t count, double *factor, ws_progress_fn progress, 
     }
     if (!st)
         st = fc_learn_new(ys, ns, count, &pool->spec, 0, &pool->learn);
-    if (!st) {
-        pool->total += fc_learn_picks(pool->learn);
-        st = job_run_all(pool, fc_learn_picks(pool->learn), job_learn_one, progress, user);
-    }
+    size_t picks = !st ? fc_learn_picks(pool->learn) : 0;
+    if (picks) /* the validation forecasts, then the fits and choices as one step */
+        pool->total += picks + 1;
+    if (!st)
+        st = job_run_all(pool, picks, job_learn_one, progress, user);
     if (!st)
         st = fc_learn_finish(pool->learn, &pool->plan, factor);
+    if (!st && picks)
+        st = job_step(pool, progress, user);
     fc_learn_free(pool->learn);
     pool->learn = NULL;
     mem_free(ys);
@@ -553,7 +567,9 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     memset(&pool, 0, sizeof pool);
     pool.series = series;
     pool.spec = spec;
-    pool.total = count;
+    /* The series' forecasts, and with FC_POOL_MIN_SERIES or more, the models learned across
+     * them as one more step. */
+    pool.total = count + (cross && count >= FC_POOL_MIN_SERIES);
     if (pthread_mutex_init(&pool.lock, NULL) != 0) {
         st = diag_fail(WS_ERR_NOMEM, "forecast: cannot create a lock");
         goto done;
@@ -570,6 +586,8 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
     if ((st = job_run_all(&pool, count, job_forecast_one, progress, user)))
         goto done;
     if (cross && (st = job_blend_globals(series, count, &spec, &pool.plan, factor)))
+        goto done;
+    if (cross && count >= FC_POOL_MIN_SERIES && (st = job_step(&pool, progress, user)))
         goto done;
     st = job_write(book, series, count, w, dates, dates != NULL);
 done:

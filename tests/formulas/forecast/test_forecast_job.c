@@ -45,10 +45,11 @@ count_rows(void *user, size_t done, size_t total)
     return done <= total;
 }
 
-/* What the progress callback saw; it cancels after `stop_at` calls (0: never). */
+/* What the progress callback saw; it cancels after `stop_at` calls (0: never), or at the
+ * report that all is done when `stop_at_end`. */
 typedef struct progress_log {
     size_t calls, last_done, total, stop_at;
-    bool ordered;
+    bool ordered, stop_at_end;
 } progress_log;
 
 static bool
@@ -60,6 +61,8 @@ log_progress(void *user, size_t done, size_t total)
     p->calls++;
     p->last_done = done;
     p->total = total;
+    if (p->stop_at_end && done == total)
+        return false;
     return !p->stop_at || p->calls < p->stop_at;
 }
 
@@ -99,10 +102,11 @@ test_pool_option(void)
         ws_job_option o[] = {{"range", ranges[k]}, {"horizon", "6"}, {"pool", pools[k]}};
         progress_log log = {.ordered = true};
         CHECK_OK(ws_book_job(book, 0, "forecast", o, 3, log_progress, &log));
-        /* The progress counts the learning's 24 validation forecasts too: one total,
-         * never going back, ending at it. */
+        /* The progress counts the learning's 24 validation forecasts too, and the fits
+         * of the models learned across series as a step each: one total, never going
+         * back, ending at it. */
         CHECK(log.ordered && log.last_done == log.total);
-        CHECK(log.total == (k == 0 ? 2 * series[k] : series[k]));
+        CHECK(log.total == (k == 0 ? 2 * series[k] + 2 : series[k]));
         size_t ms = 0, fs = 0;
         char sheet[32];
         snprintf(sheet, sizeof sheet, k ? "Forecast Models %zu" : "Forecast Models", k + 1);
@@ -130,13 +134,18 @@ test_pool_option(void)
         ws_range_free(r);
     }
     CHECK(fabs(width[0] - width[1]) > 1e-9 * width[1]);
-    /* Cancelled while learning (the third of 48 steps): no sheet, a reason. */
+    /* Cancelled while learning (the third of 50 steps): no sheet, a reason. */
     size_t before = ws_book_sheet_count(book);
     ws_job_option all[] = {{"range", "A1:X49"}, {"horizon", "6"}};
     progress_log stop = {.ordered = true, .stop_at = 3};
     CHECK(ws_book_job(book, 0, "forecast", all, 2, log_progress, &stop) == WS_ERR_ARGS);
     CHECK(strstr(ws_last_reason(), "cancelled") != NULL);
-    CHECK(stop.calls == 3 && stop.total == 2 * COLS && ws_book_sheet_count(book) == before);
+    CHECK(stop.calls == 3 && stop.total == 2 * COLS + 2 && ws_book_sheet_count(book) == before);
+    /* Cancelled at the report that all is done (after the fit of the models learned across
+     * series, before the sheets are written): no sheet either. */
+    progress_log last = {.ordered = true, .stop_at_end = true};
+    CHECK(ws_book_job(book, 0, "forecast", all, 2, log_progress, &last) == WS_ERR_ARGS);
+    CHECK(last.last_done == 2 * COLS + 2 && ws_book_sheet_count(book) == before);
     ws_job_option bad[] = {{"range", "A1:X49"}, {"pool", "maybe"}};
     CHECK(ws_book_job(book, 0, "forecast", bad, 2, NULL, NULL) == WS_ERR_VALUE);
     CHECK(strstr(ws_last_reason(), "--pool") != NULL);
