@@ -10,11 +10,11 @@
  * the last value without one), plus the scale itself (the trees may split on a series'
  * size, which the ratios alone hide, and a split on it is unchanged when every series is
  * multiplied by the same number) and the window's mean absolute change in logs (how
- * noisy it is, which a tree would need many splits to find from the lags).  The target is the next value in the same units, and the
- * forecast runs one step at a time, each step's forecast joining the window (one model
- * instead of one per step: on the M3 monthly holdout the recursive model blended with auto
- * did as well as h direct ones, at a twentieth of the time).  Series with a value <= 0
- * are left out, as in fc_pooled.
+ * noisy it is, which a tree would need many splits to find from the lags).  The target
+ * is the next value in the same units, and the forecast runs one step at a time, each
+ * step's forecast joining the window (one model instead of one per step: on the M3
+ * monthly holdout the recursive model blended with auto did as well as h direct ones, at
+ * a twentieth of the time).  Series with a value <= 0 are left out, as in fc_pooled.
  *
  * Settings chosen on the training holdouts of the benchmark sets only (a prototype over
  * the same windows; see bench/forecast/README.md): depth 6, 100 rounds at rate 0.1, 80%
@@ -118,7 +118,8 @@ boost_train(const fc_global_series *gs, size_t count, size_t L, size_t season,
         return diag_fail(WS_ERR_NA, "boosted: %zu series longer than %zu values, at least %d "
                                     "needed", eligible, L, FC_POOL_MIN_SERIES);
     size_t p = L + BOOST_EXTRA, rows = 0, k = 0;
-    size_t most = BOOST_MAX_CELLS / p < BOOST_MAX_WINDOWS ? BOOST_MAX_CELLS / p : BOOST_MAX_WINDOWS;
+    size_t most = BOOST_MAX_CELLS / p;
+    most = most < BOOST_MAX_WINDOWS ? most : BOOST_MAX_WINDOWS;
     size_t per = most / eligible, stride = per ? 1 : (eligible + most - 1) / most;
     per = per ? per : 1;
     for (size_t i = 0; i < count; i++)

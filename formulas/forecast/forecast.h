@@ -90,8 +90,8 @@ ws_status fc_forecast_members(const double *y, size_t n, const fc_spec *spec, un
  * (Montero-Manso & Hyndman 2021), the mean of four such models with 1-4 seasons of lags.
  * y[i] holds n[i] values (NaN gaps as fc_forecast); out (count × horizon, row i for
  * series i) gets the forecasts from each series' last number, NaN for a series left out
- * (a value <= 0, fewer than 3 numbers, all of them equal).  WS_ERR_NA when fewer than FC_POOL_MIN_SERIES
- * series remain or they are too short to learn from. */
+ * (a value <= 0, fewer than 3 numbers, all of them equal).  WS_ERR_NA when fewer than
+ * FC_POOL_MIN_SERIES series remain or they are too short to learn from. */
 #define FC_POOL_MIN_SERIES 10
 ws_status fc_pooled(const double *const *y, const size_t *n, size_t count, size_t period,
                     size_t horizon, double *out);

@@ -128,7 +128,8 @@ fc_globals_fit(const double *const *y, const size_t *n, size_t count, size_t per
     for (size_t k = 0; k < FC_GLOBALS; k++)
         g->value[k] = NULL;
     if (h < 1 || h > FC_MAX_HORIZON)
-        return diag_fail(WS_ERR_NUM, "globals: horizon %zu is outside 1..%d", h, FC_MAX_HORIZON);
+        return diag_fail(WS_ERR_NUM, "globals: horizon %zu is outside 1..%d", h,
+                         FC_MAX_HORIZON);
     for (size_t k = 0; k < FC_GLOBALS; k++) {
         if (!(g->share[k] > 0.0))
             continue;

@@ -143,8 +143,9 @@ mix_relative(const learn_set *ls, const double *w, double s0, double m0)
 
 /* Choose the plan: a part alone when it beats the combination by FC_SELECT_MARGIN (both
  * unblended), blended with the pooled model at pool_weight; else ensemble selection from
- * the blend of the combination and the models learned across series (MIX_GLOBAL_SHARE).  val gets the weights in the validation's terms (the chosen part's own
- * slot) and *base the member whose interval the plan's forecasts carry. */
+ * the blend of the combination and the models learned across series (MIX_GLOBAL_SHARE).
+ * val gets the weights in the validation's terms (the chosen part's own slot) and *base
+ * the member whose interval the plan's forecasts carry. */
 static void
 learn_choose(const learn_set *ls, double pool_weight, fc_plan *plan, double *val, size_t *base)
 {
