@@ -159,8 +159,8 @@ boost_train(const fc_global_series *gs, size_t count, size_t L, size_t season,
         st = boost_error();
         goto done;
     }
-    for (size_t k = 0; k < nparams; k++)
-        if (XGBoosterSetParam(*booster, params[k][0], params[k][1])) {
+    for (size_t q = 0; q < nparams; q++)
+        if (XGBoosterSetParam(*booster, params[q][0], params[q][1])) {
             st = boost_error();
             goto done;
         }
