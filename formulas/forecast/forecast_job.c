@@ -1,8 +1,8 @@
 /* The forecast job: forecast every column of a range, on all cores (with the auto model
  * and ten or more series, blended with a model learned across them, and from twenty
  * series on as the series' own last values teach: which forecasts to combine with which
- * weights, boosted trees learned across them among them, and how wide the intervals
- * should be: plan.c, globals.c), and add
+ * weights, boosted trees learned across the series among them, and how wide the
+ * intervals should be: plan.c, globals.c), and add
  * a "Forecast" sheet (history and forecasts, one block of rows per series, with a chart
  * per series for the first 20), and a "Forecast Models" sheet.  Labels are English or
  * Japanese (--lang; by default Japanese when a series name is). */
