@@ -36,8 +36,8 @@
 #define BOOST_MAX_WINDOWS 20000
 /* ... and at most this many features in all (windows × features): a period of 336
  * (half-hours in a week) has 338 features, so 5,900 windows (the forecast job on 24 such
- * series of 1,400 values: 10.3 -> 8.2 s on two cores, most of it XGBoost's search for
- * splits over the 338 features; --pool no: 0.8 s).  The benchmark sets have at most 106
+ * series of 1,400 values, at 100 rounds: 10.3 -> 8.2 s on two cores, most of it XGBoost's
+ * search for splits over the 338 features; 5.2 s at 50 rounds; --pool no: 0.8 s).  The benchmark sets have at most 106
  * features, and keep 20,000 windows. */
 #define BOOST_MAX_CELLS 2000000
 /* Lags: two seasons (one beyond 60), or 6 without a season. */
