@@ -159,10 +159,8 @@ job_run_all(job_pool *pool, size_t count, void (*run)(job_pool *, size_t),
     pool->before += count;
     if (pool->out_of_memory)
         return diag_nomem();
-    if (pool->cancel)
+    if (pool->cancel || (progress && !progress(user, pool->before, pool->total)))
         return diag_fail(WS_ERR_ARGS, "forecast: cancelled");
-    if (progress)
-        progress(user, pool->before, pool->total);
     return WS_OK;
 }
 
