@@ -621,10 +621,11 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const fc_
 /* The forecast job's way with many series: the plan learned from the training series'
  * own last values (fc_cross_learn: which forecasts to combine, and the interval factors
  * at 95% and at 80%: the job computes its one level), each series forecast as planned
- * (fc_forecast_plan), then blended with the model learned across all of the set's
- * series (fc_pooled on the training parts only) at the plan's share, intervals moved with
- * their forecast and scaled by the factors.  The time of the plan at 95% and of the
- * pooled fit is shared out over the series. */
+ * (fc_forecast_plan), then blended with the models learned across all of the set's
+ * series (fc_globals: the pooled model and the boosted trees, fitted on the training
+ * parts only, XGBoost on one thread) at the plan's shares, intervals moved with their
+ * forecast and scaled by the factors.  The time of the plan at 95% and of the models'
+ * fits is shared out over the series. */
 static bench_row *
 run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
 {

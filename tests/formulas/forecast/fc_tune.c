@@ -10,7 +10,8 @@
  * FC_POOL=W blends every forecast with the pooled one (fc_pooled, fitted on the same
  * truncated series) at weight W, or at fc_pool_weight with FC_POOL=auto; FC_JOB=1 does
  * what the forecast job does: fc_cross_learn's plan on the same truncated series (its
- * members, the pooled model's share, the interval factors), then fc_forecast_plan.
+ * members, the shares of the models learned across series, the interval factors), then
+ * fc_forecast_plan and fc_globals_blend.
  * Prints sMAPE, MASE, OWA (against Naive2), 95% coverage, CPU ms a series (the plan's
  * learning not counted) and MSIS at the level (M4's scaled interval score). */
 #include <math.h>
