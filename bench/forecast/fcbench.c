@@ -31,6 +31,7 @@
 
 #include "core/mem.h"
 #include "forecast/forecast.h"
+#include "num/rng.h"
 #include "num/season.h"
 
 enum { KIND_MEAN, KIND_LO80, KIND_HI80, KIND_LO95, KIND_HI95, KIND_COUNT };
@@ -912,12 +913,123 @@ print_row(const bench_set *set, const bench_row *row, const bench_row *naive2,
     }
 }
 
+/* ---- how sure: the paired bootstrap over the series ---- */
+
+/* Sorts doubles, or arrays of doubles by their first element. */
+static int
+compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* A difference of OWA or a coverage with its 95% interval over BOOT_REPS resamples of the
+ * series (Efron's percentile interval; the series are the independent draws, their h
+ * points are not).  A gap whose interval holds 0 is one the set cannot tell from chance. */
+#define BOOT_REPS 2000
+typedef struct boot_stat {
+    double value, lo, hi; /* NaN: not measured */
+} boot_stat;
+
+/* Per series: sMAPE and MASE of rows a and b and of Naive2, and a's 95% points inside. */
+typedef struct boot_terms {
+    double sa, ma, sb, mb, s2, m2, in, pts;
+} boot_terms;
+
+static void
+boot_sums(const boot_terms *t, const size_t *pick, size_t n, double *owa_diff, double *cov)
+{
+    boot_terms sum = {0};
+    for (size_t i = 0; i < n; i++) {
+        const boot_terms *x = &t[pick ? pick[i] : i];
+        sum.sa += x->sa;
+        sum.ma += x->ma;
+        sum.sb += x->sb;
+        sum.mb += x->mb;
+        sum.s2 += x->s2;
+        sum.m2 += x->m2;
+        sum.in += x->in;
+        sum.pts += x->pts;
+    }
+    *owa_diff = 0.5 * ((sum.sa - sum.sb) / sum.s2 + (sum.ma - sum.mb) / sum.m2);
+    *cov = sum.pts > 0.0 ? sum.in / sum.pts : NAN;
+}
+
+/* OWA of row a minus that of row b (NULL: none) on the series both forecast, and a's 95%
+ * coverage on them. */
+static void
+bootstrap(const bench_set *set, const bench_row *a, const bench_row *b,
+          const bench_row *naive2, boot_stat *diff, boot_stat *cov)
+{
+    *diff = *cov = (boot_stat){NAN, NAN, NAN};
+    boot_terms *t = xalloc((set->count ? set->count : 1) * sizeof *t);
+    size_t *pick = xalloc((set->count ? set->count : 1) * sizeof *pick);
+    double *d = xalloc(2 * BOOT_REPS * sizeof *d), *c = d + BOOT_REPS;
+    size_t n = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        const bench_series *s = &set->series[i];
+        const bench_out *oa = &a->out[i], *ob = b ? &b->out[i] : oa;
+        if (!oa->v[KIND_MEAN] || !ob->v[KIND_MEAN])
+            continue;
+        boot_terms *x = &t[n++];
+        memset(x, 0, sizeof *x);
+        series_errors(s, oa->v[KIND_MEAN], &x->sa, &x->ma);
+        series_errors(s, ob->v[KIND_MEAN], &x->sb, &x->mb);
+        series_errors(s, naive2->out[i].v[KIND_MEAN], &x->s2, &x->m2);
+        for (size_t k = 0; oa->v[KIND_LO95] && oa->v[KIND_HI95] && k < s->h; k++) {
+            x->pts += 1.0;
+            x->in += s->test[k] >= oa->v[KIND_LO95][k] && s->test[k] <= oa->v[KIND_HI95][k];
+        }
+    }
+    if (n > 1) {
+        boot_sums(t, NULL, n, &diff->value, &cov->value);
+        rng r;
+        rng_seed(&r, 20261129);
+        for (size_t rep = 0; rep < BOOT_REPS; rep++) {
+            for (size_t i = 0; i < n; i++)
+                pick[i] = (size_t)(rng_uniform(&r) * (double)n);
+            boot_sums(t, pick, n, &d[rep], &c[rep]);
+        }
+        qsort(d, BOOT_REPS, sizeof *d, compare_double);
+        qsort(c, BOOT_REPS, sizeof *c, compare_double);
+        size_t lo = BOOT_REPS / 40, hi = BOOT_REPS - 1 - BOOT_REPS / 40;
+        if (b) {
+            diff->lo = d[lo];
+            diff->hi = d[hi];
+        } else {
+            diff->value = NAN;
+        }
+        if (!isnan(cov->value)) {
+            cov->lo = c[lo];
+            cov->hi = c[hi];
+        }
+    }
+    mem_free(t);
+    mem_free(pick);
+    mem_free(d);
+}
+
+static void
+print_boot(const boot_stat *b, const char *fmt, int width)
+{
+    char buf[64];
+    if (isnan(b->value))
+        snprintf(buf, sizeof buf, "-");
+    else if (isnan(b->lo))
+        snprintf(buf, sizeof buf, fmt, b->value, NAN, NAN);
+    else
+        snprintf(buf, sizeof buf, fmt, b->value, b->lo, b->hi);
+    printf(" %*s", width, buf);
+}
+
 /* ---- one set ---- */
 
 typedef struct set_summary {
     char name[64];
     bench_score ws, pool, ets, theta, naive2;
     bool have_ws, have_pool, have_ets, have_theta;
+    /* the job (else auto) minus R ets and minus R thetaf, and its 95% coverage */
+    boot_stat vs_ets, vs_theta, cov95;
 } set_summary;
 
 static void
@@ -941,13 +1053,6 @@ method_wanted(const bench_opts *opts, const char *name)
     char key[40];
     snprintf(key, sizeof key, ",%s,", name);
     return strstr(list, key) != NULL;
-}
-
-static int
-compare_owa(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* The M3 monthly goals of issue 3 for one row. */
@@ -1101,7 +1206,7 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
             owa[nowa][1] = (double)j;
             nowa++;
         }
-        qsort(owa, nowa, sizeof owa[0], compare_owa);
+        qsort(owa, nowa, sizeof owa[0], compare_double);
         static const char *const always[] = {"M3 THETA", "M3 ForecastPro", "M3 NAIVE2"};
         for (size_t a = 0; a < 3; a++)
             for (size_t j = 0; j < m3.count; j++)
@@ -1118,6 +1223,17 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
             print_row(&set, row, naive2, ws_first, NULL);
             shown++;
         }
+    }
+
+    const bench_row *best = pool_row ? pool_row : ws_first;
+    sum->vs_ets = sum->vs_theta = sum->cov95 = (boot_stat){NAN, NAN, NAN};
+    if (best) {
+        boot_stat unused;
+        if (r_ets)
+            bootstrap(&set, best, r_ets, naive2, &sum->vs_ets, &unused);
+        if (r_theta)
+            bootstrap(&set, best, r_theta, naive2, &sum->vs_theta, &unused);
+        bootstrap(&set, best, NULL, naive2, &unused, &sum->cov95);
     }
 
     if (strcmp(name, "m3_monthly") == 0) {
@@ -1376,6 +1492,18 @@ main(int argc, char **argv)
             if (s->have_pool && s->have_ets && s->have_theta)
                 goal = s->pool.owa < s->ets.owa && s->pool.owa < s->theta.owa ? "met" : "NOT MET";
             printf(" %8s\n", goal);
+        }
+        printf("\n== how sure: the job (else auto) against R, paired bootstrap over the series "
+               "(%d resamples; 95%% intervals) ==\n", BOOT_REPS);
+        printf("  %-18s %24s %24s %22s\n", "set", "OWA minus R ets", "OWA minus R thetaf",
+               "cov95");
+        for (size_t k = 0; k < nsum; k++) {
+            const set_summary *s = &sums[k];
+            printf("  %-18s", s->name);
+            print_boot(&s->vs_ets, "%+.3f [%+.3f, %+.3f]", 24);
+            print_boot(&s->vs_theta, "%+.3f [%+.3f, %+.3f]", 24);
+            print_boot(&s->cov95, "%.3f [%.3f, %.3f]", 22);
+            printf("\n");
         }
     }
     printf("\nfcbench: %.1f s\n", (now_ms() - t0) / 1000.0);
