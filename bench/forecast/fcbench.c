@@ -79,6 +79,7 @@ typedef struct bench_opts {
     bool m3_all;
     bool smoke;
     bool trace;
+    size_t group; /* > 0: also the job on each run of this many consecutive series alone */
     char methods[128];
 } bench_opts;
 
@@ -628,7 +629,7 @@ run_worldsheet(const bench_set *set, fc_method method, unsigned parts, const fc_
  * forecast and scaled by the factors.  The time of the plan at 95% and of the models'
  * fits is shared out over the series. */
 static bench_row *
-run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
+run_pooled(const bench_set *set, const char *name, bool detect, bool trace, bool note)
 {
     if (!set->count)
         return run_worldsheet(set, FC_AUTO, 0, NULL, name, detect, trace);
@@ -662,11 +663,13 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
         exit(1);
     }
     double ms = (now_ms() - t0) / (double)set->count, cpu = (cpu_ms() - c0) / (double)set->count;
-    fflush(stdout); /* the note below lands between rows, not inside one */
-    fprintf(stderr, "fcbench: %s: %s: plan: parts %u, weights", set->name, name, plan.parts);
-    for (int c = 0; c < FC_MIX_SIZE; c++)
-        fprintf(stderr, " %.2f", plan.weight[c]);
-    fprintf(stderr, " (combination, Theta, DOTM, CES, ARIMA, pooled, boosted)\n");
+    if (note) {
+        fflush(stdout); /* the note below lands between rows, not inside one */
+        fprintf(stderr, "fcbench: %s: %s: plan: parts %u, weights", set->name, name, plan.parts);
+        for (int c = 0; c < FC_MIX_SIZE; c++)
+            fprintf(stderr, " %.2f", plan.weight[c]);
+        fprintf(stderr, " (combination, Theta, DOTM, CES, ARIMA, pooled, boosted)\n");
+    }
     bench_row *row = run_worldsheet(set, FC_AUTO, 0, &plan, name, detect, trace);
     spec.level = 0.80; /* the same plan (it is chosen on point forecasts), other factors */
     if (cs == WS_OK && (cs = fc_cross_learn(ys, ns, set->count, &spec, &plan80, f80)))
@@ -702,6 +705,35 @@ run_pooled(const bench_set *set, const char *name, bool detect, bool trace)
     mem_free(ys);
     mem_free(ns);
     fc_globals_free(&globals);
+    return row;
+}
+
+/* The job as a user with `group` products runs it: on each run of that many consecutive
+ * series alone (its plan, interval factors and models across series learned from them
+ * only; a last run of fewer than FC_CALIB_MIN_SERIES joins the one before). */
+static bench_row *
+run_groups(const bench_set *set, size_t group, bool detect, bool trace)
+{
+    char name[48];
+    snprintf(name, sizeof name, "worldsheet job, %zu series a run", group);
+    bench_row *row = row_new(set, name);
+    row->worldsheet = true;
+    for (size_t g0 = 0; g0 < set->count;) {
+        size_t n = set->count - g0 < group ? set->count - g0 : group;
+        if (set->count - g0 - n < FC_CALIB_MIN_SERIES)
+            n = set->count - g0;
+        bench_set part = *set;
+        part.series = set->series + g0;
+        part.count = n;
+        bench_row *r = run_pooled(&part, name, detect, trace, false);
+        for (size_t i = 0; i < n; i++) {
+            row->out[g0 + i] = r->out[i];
+            memset(&r->out[i], 0, sizeof r->out[i]);
+        }
+        row->failed += r->failed;
+        row_free(&part, r);
+        g0 += n;
+    }
     return row;
 }
 
@@ -958,8 +990,8 @@ boot_sums(const boot_terms *t, const size_t *pick, size_t n, double *owa_diff, d
 /* OWA of row a minus that of row b (NULL: none) on the series both forecast, and a's 95%
  * coverage on them. */
 static void
-bootstrap(const bench_set *set, const bench_row *a, const bench_row *b,
-          const bench_row *naive2, boot_stat *diff, boot_stat *cov)
+bootstrap(const bench_set *set, const bench_row *a, const bench_row *b, const bench_row *naive2,
+          boot_stat *diff, boot_stat *cov)
 {
     *diff = *cov = (boot_stat){NAN, NAN, NAN};
     boot_terms *t = xalloc((set->count ? set->count : 1) * sizeof *t);
@@ -1030,6 +1062,8 @@ typedef struct set_summary {
     bool have_ws, have_pool, have_ets, have_theta;
     /* the job (else auto) minus R ets and minus R thetaf, and its 95% coverage */
     boot_stat vs_ets, vs_theta, cov95;
+    bench_score group; /* the job on runs of --group series */
+    bool have_group;
 } set_summary;
 
 static void
@@ -1133,11 +1167,14 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
         pool_row = run_pooled(&set,
                               opts->detect ? "worldsheet auto+pooled (job, detect)"
                                            : "worldsheet auto+pooled (job)",
-                              opts->detect, opts->trace);
+                              opts->detect, opts->trace, true);
         if (!ws_first)
             ws_first = pool_row;
         rows[nrows++] = pool_row;
     }
+    bench_row *group_row = NULL;
+    if (opts->group && method_wanted(opts, "pooled"))
+        rows[nrows++] = group_row = run_groups(&set, opts->group, opts->detect, opts->trace);
     rows[nrows++] = naive2;
     rows[nrows++] = run_builtin(&set, "sNaive (bench)", snaive_forecast);
 
@@ -1183,6 +1220,9 @@ bench_one_set(const bench_opts *opts, const char *name, set_summary *sum)
         } else if (rows[k] == pool_row) {
             sum->pool = sc;
             sum->have_pool = true;
+        } else if (rows[k] == group_row) {
+            sum->group = sc;
+            sum->have_group = true;
         } else if (rows[k] == ws_first) {
             sum->ws = sc;
             sum->have_ws = true;
@@ -1381,6 +1421,7 @@ usage(void)
             "                          naive,snaive]\n"
             "               [--detect] [--m3-all] [--data DIR] [--baselines DIR] [--smoke]\n"
             "               [--trace]  (per-series model and errors of worldsheet rows on stderr)\n"
+            "               [--group S]  (also the job on each run of S consecutive series)\n"
             "  data: $WS_SHARED_DATA/forecast, else ../shared/data/forecast\n"
             "  baselines: $WS_SOURCE_ROOT/bench/forecast/baselines, else "
             "bench/forecast/baselines\n");
@@ -1427,6 +1468,15 @@ main(int argc, char **argv)
             opts.m3_all = true;
         } else if (strcmp(a, "--trace") == 0) {
             opts.trace = true;
+        } else if (strcmp(a, "--group") == 0 && i + 1 < argc) {
+            opts.group = (size_t)atol(argv[++i]);
+            if (opts.group < FC_CALIB_MIN_SERIES) {
+                fprintf(stderr,
+                        "fcbench: --group needs %d series or more (the job learns "
+                        "across series from %d)\n",
+                        FC_CALIB_MIN_SERIES, FC_CALIB_MIN_SERIES);
+                return 2;
+            }
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage();
             return 0;
@@ -1441,7 +1491,8 @@ main(int argc, char **argv)
         return smoke(&opts);
 
     printf("fcbench: data %s, baselines %s, methods %s, period %s\n", opts.data_dir,
-           opts.baseline_dir, opts.methods, opts.detect ? "detected"
+           opts.baseline_dir, opts.methods,
+           opts.detect ? "detected"
                        : "= frequency column (1: detected, as WS.FORECAST's seasonality 1)");
     set_summary sums[ALL_SET_COUNT];
     size_t nsum = 0;
@@ -1494,9 +1545,9 @@ main(int argc, char **argv)
             printf(" %8s\n", goal);
         }
         printf("\n== how sure: the job (else auto) against R, paired bootstrap over the series "
-               "(%d resamples; 95%% intervals) ==\n", BOOT_REPS);
-        printf("  %-18s %24s %24s %22s\n", "set", "OWA minus R ets", "OWA minus R thetaf",
-               "cov95");
+               "(%d resamples; 95%% intervals) ==\n",
+               BOOT_REPS);
+        printf("  %-18s %24s %24s %22s\n", "set", "OWA minus R ets", "OWA minus R thetaf", "cov95");
         for (size_t k = 0; k < nsum; k++) {
             const set_summary *s = &sums[k];
             printf("  %-18s", s->name);
@@ -1504,6 +1555,27 @@ main(int argc, char **argv)
             print_boot(&s->vs_theta, "%+.3f [%+.3f, %+.3f]", 24);
             print_boot(&s->cov95, "%.3f [%.3f, %.3f]", 22);
             printf("\n");
+        }
+        if (opts.group) {
+            printf("\n== small jobs: the job on runs of %zu series alone, beside auto and the job "
+                   "on the whole set ==\n",
+                   opts.group);
+            printf("  %-18s %25s %25s %25s\n", "set", "auto: OWA cov95 MSIS",
+                   "whole set: OWA cov95 MSIS", "runs: OWA cov95 MSIS");
+            for (size_t k = 0; k < nsum; k++) {
+                const set_summary *s = &sums[k];
+                const bench_score *sc[3] = {s->have_ws ? &s->ws : NULL,
+                                            s->have_pool ? &s->pool : NULL,
+                                            s->have_group ? &s->group : NULL};
+                printf("  %-18s", s->name);
+                for (int c = 0; c < 3; c++) {
+                    if (sc[c])
+                        printf("      %6.3f %6.3f %7.3f", sc[c]->owa, sc[c]->cov95, sc[c]->msis);
+                    else
+                        printf(" %25s", "-");
+                }
+                printf("\n");
+            }
         }
     }
     printf("\nfcbench: %.1f s\n", (now_ms() - t0) / 1000.0);

@@ -1179,6 +1179,41 @@ test_cross_calibrate(void)
     CHECK_NEAR(upper[1], 21, 1e-12);
 }
 
+/* A small job: 25 series give 150 ratios, too few for a quantile per step, so every step
+ * shares one factor; and one series whose last 6 values jumped by 40 standard deviations
+ * cannot set it (with one step on each side it held the top 3 of 75 ratios, and the 95%
+ * quantile was one of them). */
+static void
+test_cross_calibrate_small(void)
+{
+    enum { S = 25, N = 50, H = 6 };
+    static double data[S][N];
+    const double *ys[S];
+    size_t ns[S];
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.period = 0;
+    spec.horizon = H;
+    fc_plan plan;
+    double f[2][H];
+    for (int pass = 0; pass < 2; pass++) {
+        rng r;
+        rng_seed(&r, 7);
+        for (int s = 0; s < S; s++) {
+            for (int t = 0; t < N; t++)
+                data[s][t] = 100.0 + 5.0 * rng_normal(&r) +
+                             (pass && s == 3 && t >= N - H ? 200 : 0);
+            ys[s] = data[s];
+            ns[s] = N;
+        }
+        CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f[pass]));
+        for (int j = 1; j < H; j++)
+            CHECK(f[pass][j] == f[pass][0]);
+    }
+    CHECK(f[0][0] > 0.3 && f[0][0] < 3.0);
+    CHECK(f[1][0] < 1.3 * f[0][0]);
+}
+
 /* Every allocation of the learning across series may fail: the error is WS_ERR_NOMEM,
  * nothing leaks (AddressSanitizer), and a later call works. */
 static void
@@ -1260,6 +1295,7 @@ main(void)
     test_boosted();
     test_pooled_reference();
     test_cross_calibrate();
+    test_cross_calibrate_small();
     test_cross_learn_plan();
     test_forecast_plan();
     test_forecast_members();
