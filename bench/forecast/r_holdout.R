@@ -2,7 +2,8 @@
 # the last h values of each training series are held out and the rest is forecast, so
 # their OWA sits beside the job's there (FC_JOB=1 fc_tune SET).  No test file is read.
 #
-# Usage: Rscript bench/forecast/r_holdout.R SET [SET...]
+# Usage: [FC_BACK=B] Rscript bench/forecast/r_holdout.R SET [SET...]
+# FC_BACK=B holds out the h values before the last B × h (an earlier origin, as fc_tune).
 # Prints per set: R ets and R thetaf OWA against Naive2 (as M4's benchmark code: the 90%
 # autocorrelation test at lag m on series of 3m values or more, classical multiplicative
 # decomposition), MASE scaled by the seasonal naive at the frequency column's period.
@@ -26,13 +27,16 @@ naive2 <- function(x, m, h) {
 }
 
 data_dir <- Sys.getenv("WS_SHARED_DATA", "../shared/data")
+back <- as.integer(Sys.getenv("FC_BACK", "0"))
 for (set in commandArgs(TRUE)) {
   lines <- readLines(file.path(data_dir, "forecast", paste0(set, "_train.csv")))[-1]
-  sm <- c(0, 0, 0); ms <- c(0, 0, 0)
+  sm <- c(0, 0, 0); ms <- c(0, 0, 0); used <- 0
   for (l in lines) {
     p <- strsplit(l, ",")[[1]]
     m <- as.integer(p[2]); h <- as.integer(p[3])
     y <- as.numeric(p[-(1:3)]); y <- y[!is.na(y)]
+    y <- y[seq_len(max(length(y) - back * h, 0))]
+    if (length(y) < h + 3) next
     nt <- length(y) - h; x <- y[1:nt]; a <- y[(nt + 1):length(y)]
     tx <- ts(x, frequency = max(m, 1))
     f <- list(as.numeric(forecast(ets(tx), h)$mean), as.numeric(thetaf(tx, h)$mean),
@@ -43,8 +47,9 @@ for (set in commandArgs(TRUE)) {
       sm[i] <- sm[i] + mean(200 * abs(a - f[[i]]) / (abs(a) + abs(f[[i]])))
       ms[i] <- ms[i] + mean(abs(a - f[[i]])) / sc
     }
+    used <- used + 1
   }
   owa <- 0.5 * (sm / sm[3] + ms / ms[3])
   cat(sprintf("%-18s holdout OWA: R ets %.4f, R thetaf %.4f (%d series)\n", set, owa[1],
-              owa[2], length(lines)))
+              owa[2], used))
 }

@@ -5,7 +5,8 @@
  *     fc_tune SET [PARTS|auto|ets|theta|naive|snaive] [limit]
  * e.g. fc_tune m3_monthly 226 ; PARTS is the FC_PART_* mask for auto (ETS 1, Theta 2,
  * damped 4, SES 8, Holt 16, DOTM 32, CES 64, ARIMA 128; auto = FC_AUTO_PARTS = 226).
- * The frequency column is the period, except that 1 means detect it (as WS.FORECAST's
+ * FC_BACK=B holds out the h values before the last B × h instead (an earlier origin; a
+ * series too short for it is left out).  The frequency column is the period, except that 1 means detect it (as WS.FORECAST's
  * seasonality argument); FC_PERIOD=N overrides a period >= 2, FC_DETECT=1 detects all.
  * FC_POOL=W blends every forecast with the pooled one (fc_pooled, fitted on the same
  * truncated series) at weight W, or at fc_pool_weight with FC_POOL=auto; FC_JOB=1 does
@@ -77,6 +78,7 @@ main(int argc, char **argv)
     }
     long limit = argc > 3 ? atol(argv[3]) : 1000000;
     int detect = getenv("FC_DETECT") != NULL;
+    size_t back = getenv("FC_BACK") ? (size_t)atol(getenv("FC_BACK")) : 0;
     static char line[1 << 20];
     /* Every series first (the pooled model needs them all), then the forecasts. */
     size_t cap = 0, ns = 0;
@@ -93,6 +95,7 @@ main(int argc, char **argv)
         size_t n = 0;
         while ((tok = strtok(NULL, ",\n")))
             y[n++] = strtod(tok, NULL);
+        n = n > back * h ? n - back * h : 0; /* an earlier origin */
         if (n < h + 3) {
             free(y);
             continue;
