@@ -563,9 +563,41 @@ fc_forecast_parts(const double *y, size_t n, const fc_spec *spec, unsigned parts
     return fc_forecast_members(y, n, spec, parts, NULL, out);
 }
 
+void
+fc_result_floor(fc_result *res)
+{
+    for (size_t i = 0; res->nonneg && i < res->horizon; i++) {
+        res->mean[i] = res->mean[i] > 0.0 ? res->mean[i] : 0.0;
+        if (res->lower) {
+            res->lower[i] = res->lower[i] > 0.0 ? res->lower[i] : 0.0;
+            res->upper[i] = res->upper[i] > 0.0 ? res->upper[i] : 0.0;
+        }
+    }
+}
+
+static ws_status fc_members_unfloored(const double *y, size_t n, const fc_spec *spec,
+                                      unsigned parts, double *members, fc_result *out);
+
 ws_status
 fc_forecast_members(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                     double *members, fc_result *out)
+{
+    ws_status st = fc_members_unfloored(y, n, spec, parts, members, out);
+    if (st)
+        return st;
+    bool nonneg = true;
+    for (size_t t = 0; t < n && nonneg; t++)
+        nonneg = !(y[t] < 0.0); /* NaN: a blank */
+    out->nonneg = nonneg;
+    fc_result_floor(out);
+    for (size_t i = 0; nonneg && members && i < FC_MEMBERS * out->horizon; i++)
+        members[i] = members[i] < 0.0 ? 0.0 : members[i]; /* NaN stays */
+    return WS_OK;
+}
+
+static ws_status
+fc_members_unfloored(const double *y, size_t n, const fc_spec *spec, unsigned parts,
+                     double *members, fc_result *out)
 {
     if (spec->method != FC_AUTO || spec->horizon < 1 ||
         spec->horizon > FC_MAX_HORIZON || spec->period < -1 || spec->period > 100000)

@@ -4,6 +4,7 @@
 #ifndef WS_FORECAST_FORECAST_H
 #define WS_FORECAST_FORECAST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,12 +36,15 @@ typedef struct fc_result {
     char model[96]; /* what was fitted, e.g. "ETS(M,Ad,M) m=12", "Theta m=12" */
     double aicc;    /* of the ETS model (or auto's ETS part); NaN when none */
     double mase_in; /* in-sample one-step MASE */
+    bool nonneg;    /* no value of the history was below 0: forecasts and bounds are >= 0 */
 } fc_result;
 
 void fc_spec_default(fc_spec *spec);
 
 /* Forecast y[0..n) (NaN = missing: leading/trailing ignored, inner ones interpolated).
- * Fails with a reason: WS_ERR_NA (too few points), WS_ERR_NUM (bad spec).  On success
+ * A series with no value below 0 (sales, visits, spend) is one that cannot go below 0: its
+ * forecasts and bounds are floored at 0, which moves no bound an actual >= 0 could cross
+ * and no forecast but closer to such an actual.  Fails with a reason: WS_ERR_NA (too few points), WS_ERR_NUM (bad spec).  On success
  * clear the result with fc_result_clear. */
 ws_status fc_forecast(const double *y, size_t n, const fc_spec *spec, fc_result *out);
 void fc_result_clear(fc_result *result);
@@ -111,7 +115,7 @@ size_t fc_common_period(const size_t *periods, size_t count);
  * 0.15 without (chosen on training holdouts). */
 double fc_pool_weight(size_t period);
 /* Interval factors (fc_cross_learn) applied: each bound moves away from (factor[j] > 1)
- * or towards the forecast at step j + 1. */
+ * or towards the forecast at step j + 1 (and stays >= 0 when res->nonneg). */
 void fc_scale_interval(fc_result *res, const double *factor);
 
 /* What the forecast job learns from the series' own last values before it forecasts
@@ -157,7 +161,8 @@ ws_status fc_globals_fit(const double *const *y, const size_t *n, size_t count, 
                          size_t horizon, size_t threads, fc_globals *g);
 /* Series i's forecast res (its own, weighing 1 - the shares) blended with the models' at
  * their shares, at each step those with a number there (renormalised), its interval moved
- * by the same amount; " + pooled AR" / " + boosted trees" added to its model. */
+ * by the same amount (floored at 0 when res->nonneg); " + pooled AR" / " + boosted trees"
+ * added to its model. */
 void fc_globals_blend(const fc_globals *g, size_t i, fc_result *res);
 void fc_globals_free(fc_globals *g);
 

@@ -169,7 +169,8 @@ seasonality_impl(const formula_args *args, ws_range **out)
 
 #define FC_VALUES_ARG                                                                      \
     {"values", "the history, oldest first: a column or row of numbers; blanks inside are "  \
-               "interpolated, leading and trailing blanks ignored",                         \
+               "interpolated, leading and trailing blanks ignored; without a negative "     \
+               "number, forecasts and bounds stay at 0 or above",                           \
      WS_ARG_NUMBERS, false}
 #define FC_SEASON_ARG                                                                      \
     {"seasonality", "omitted or 1: detect the period; 0: no season; n >= 2: period n",     \

@@ -193,6 +193,7 @@ fc_globals_blend(const fc_globals *g, size_t i, fc_result *res)
             res->upper[j] += shift;
         }
     }
+    fc_result_floor(res);
     for (size_t k = 0; k < FC_GLOBALS; k++)
         if (used[k]) {
             size_t len = strlen(res->model);

@@ -26,6 +26,7 @@ fc_scale_interval(fc_result *res, const double *factor)
         res->lower[j] = res->mean[j] - factor[j] * (res->mean[j] - res->lower[j]);
         res->upper[j] = res->mean[j] + factor[j] * (res->upper[j] - res->mean[j]);
     }
+    fc_result_floor(res);
 }
 
 /* ----- the plan: what the series' own last values teach (fc_cross_learn) ----- */
@@ -551,6 +552,7 @@ fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *
             out->upper[j] += shift;
         }
     }
+    fc_result_floor(out);
     mem_free(members);
     size_t len = strlen(out->model);
     snprintf(out->model + len, sizeof out->model - len, " weighted");

@@ -1214,6 +1214,49 @@ test_cross_calibrate_small(void)
     CHECK(f[1][0] < 1.3 * f[0][0]);
 }
 
+/* A history with no negative number cannot go below 0: an intermittent series' lower
+ * bounds are 0 where the model's own would be negative, a falling series' forecasts stop at
+ * 0 with every method, and widening the interval (a plan's factors) keeps them there; one
+ * negative number in the history lifts the floor. */
+static void
+test_nonneg_floor(void)
+{
+    double sales[24] = {0, 0, 3, 0, 1, 0, 0, 2, 0, 0, 1, 0, 0, 0, 4, 0, 1, 0, 0, 2, 0, 1, 0, 0};
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.horizon = 4;
+    spec.period = 0;
+    fc_result r;
+    CHECK_OK(fc_forecast(sales, 24, &spec, &r));
+    CHECK(r.nonneg);
+    for (int j = 0; j < 4; j++)
+        CHECK(r.lower[j] == 0.0 && r.mean[j] > 0.0 && r.upper[j] > r.mean[j]);
+    double wider[4] = {3, 3, 3, 3};
+    fc_scale_interval(&r, wider);
+    for (int j = 0; j < 4; j++)
+        CHECK(r.lower[j] == 0.0 && r.upper[j] > r.mean[j]);
+    fc_result_clear(&r);
+    sales[5] = -0.5;
+    CHECK_OK(fc_forecast(sales, 24, &spec, &r));
+    CHECK(!r.nonneg && r.lower[0] < 0.0);
+    fc_result_clear(&r);
+
+    double fall[20];
+    for (int t = 0; t < 20; t++)
+        fall[t] = 100.0 - 5.0 * t + (t % 2); /* 100, 96, 90, ... 6 */
+    spec.horizon = 8;
+    static const fc_method methods[] = {FC_AUTO, FC_ETS, FC_THETA, FC_NAIVE, FC_SNAIVE};
+    for (size_t k = 0; k < sizeof methods / sizeof methods[0]; k++) {
+        spec.method = methods[k];
+        CHECK_OK(fc_forecast(fall, 20, &spec, &r));
+        for (int j = 0; j < 8; j++)
+            CHECK(r.mean[j] >= 0.0 && r.lower[j] >= 0.0 && r.upper[j] >= r.mean[j]);
+        if (methods[k] == FC_AUTO || methods[k] == FC_THETA)
+            CHECK(r.mean[7] == 0.0 && r.upper[0] > 0.0);
+        fc_result_clear(&r);
+    }
+}
+
 /* Every allocation of the learning across series may fail: the error is WS_ERR_NOMEM,
  * nothing leaks (AddressSanitizer), and a later call works. */
 static void
@@ -1296,6 +1339,7 @@ main(void)
     test_pooled_reference();
     test_cross_calibrate();
     test_cross_calibrate_small();
+    test_nonneg_floor();
     test_cross_learn_plan();
     test_forecast_plan();
     test_forecast_members();
