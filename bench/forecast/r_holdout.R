@@ -43,9 +43,10 @@ for (set in commandArgs(TRUE)) {
               naive2(x, m, h))
     lag <- if (m >= 2 && nt > m) m else 1
     sc <- mean(abs(x[(lag + 1):nt] - x[1:(nt - lag)]))
-    for (i in 1:3) {
-      sm[i] <- sm[i] + mean(200 * abs(a - f[[i]]) / (abs(a) + abs(f[[i]])))
-      ms[i] <- ms[i] + mean(abs(a - f[[i]])) / sc
+    for (i in 1:3) {  # as fc_tune: 0 for 0 / 0, no MASE for a constant history
+      d <- abs(a) + abs(f[[i]])
+      sm[i] <- sm[i] + mean(ifelse(d > 0, 200 * abs(a - f[[i]]) / d, 0))
+      if (sc > 0) ms[i] <- ms[i] + mean(abs(a - f[[i]])) / sc
     }
     used <- used + 1
   }
