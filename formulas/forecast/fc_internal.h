@@ -151,6 +151,8 @@ void ces_se(const ces_fit *fit, size_t h, double *se);
  * ones dropped; *out (mem_alloc) holds *len values.  WS_ERR_NA without numbers, WS_ERR_NUM
  * on an infinite value. */
 ws_status fc_clean(const double *y, size_t n, double **out, size_t *len);
+/* res's forecasts and bounds floored at 0 when res->nonneg (after anything moves them). */
+void fc_result_floor(fc_result *res);
 
 /* ----- seasonality helpers (theta.c) ----- */
 /* The 90% test of thetaf / the M4 benchmarks on the raw series: is the autocorrelation at
@@ -196,8 +198,6 @@ ws_status fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, u
                    double *members, fc_result *out);
 
 /* ----- learning across series (globals.c, pooled.c, boosted.c, plan.c) ----- */
-/* res's forecasts and bounds floored at 0 when res->nonneg (after anything moves them). */
-void fc_result_floor(fc_result *res);
 /* fc_clean, except that a series without numbers is not an error: *x is NULL then. */
 ws_status fc_clean_or_none(const double *y, size_t n, double **x, size_t *len);
 /* own × (1 - every share) + the shares of values[g] (FC_GLOBALS each) that are numbers,

@@ -575,26 +575,6 @@ fc_result_floor(fc_result *res)
     }
 }
 
-static ws_status fc_members_unfloored(const double *y, size_t n, const fc_spec *spec,
-                                      unsigned parts, double *members, fc_result *out);
-
-ws_status
-fc_forecast_members(const double *y, size_t n, const fc_spec *spec, unsigned parts,
-                    double *members, fc_result *out)
-{
-    ws_status st = fc_members_unfloored(y, n, spec, parts, members, out);
-    if (st)
-        return st;
-    bool nonneg = true;
-    for (size_t t = 0; t < n && nonneg; t++)
-        nonneg = !(y[t] < 0.0); /* NaN: a blank */
-    out->nonneg = nonneg;
-    fc_result_floor(out);
-    for (size_t i = 0; nonneg && members && i < FC_MEMBERS * out->horizon; i++)
-        members[i] = members[i] < 0.0 ? 0.0 : members[i]; /* NaN stays */
-    return WS_OK;
-}
-
 static ws_status
 fc_members_unfloored(const double *y, size_t n, const fc_spec *spec, unsigned parts,
                      double *members, fc_result *out)
@@ -624,6 +604,23 @@ fc_members_unfloored(const double *y, size_t n, const fc_spec *spec, unsigned pa
         }
     }
     return st;
+}
+
+ws_status
+fc_forecast_members(const double *y, size_t n, const fc_spec *spec, unsigned parts,
+                    double *members, fc_result *out)
+{
+    ws_status st = fc_members_unfloored(y, n, spec, parts, members, out);
+    if (st)
+        return st;
+    bool nonneg = true;
+    for (size_t t = 0; t < n && nonneg; t++)
+        nonneg = !(y[t] < 0.0); /* NaN: a blank */
+    out->nonneg = nonneg;
+    fc_result_floor(out);
+    for (size_t i = 0; nonneg && members && i < FC_MEMBERS * out->horizon; i++)
+        members[i] = members[i] < 0.0 ? 0.0 : members[i]; /* NaN stays */
+    return WS_OK;
 }
 
 /* Add the part `kind` with `add` when `parts` asks for it, noting which part it is (for

@@ -44,8 +44,8 @@ void fc_spec_default(fc_spec *spec);
 /* Forecast y[0..n) (NaN = missing: leading/trailing ignored, inner ones interpolated).
  * A series with no value below 0 (sales, visits, spend) is one that cannot go below 0: its
  * forecasts and bounds are floored at 0, which moves no bound an actual >= 0 could cross
- * and no forecast but closer to such an actual.  Fails with a reason: WS_ERR_NA (too few points), WS_ERR_NUM (bad spec).  On success
- * clear the result with fc_result_clear. */
+ * and no forecast but closer to such an actual.  Fails with a reason: WS_ERR_NA (too few
+ * points), WS_ERR_NUM (bad spec).  On success clear the result with fc_result_clear. */
 ws_status fc_forecast(const double *y, size_t n, const fc_spec *spec, fc_result *out);
 void fc_result_clear(fc_result *result);
 
