@@ -152,6 +152,57 @@ test_pool_option(void)
     ws_book_close(book);
 }
 
+/* Twenty-four intermittent series of units sold (0 to 4 a month): the job learns its plan
+ * and interval factors from them and blends in what it learned across them, and still no
+ * forecast or bound goes below 0, while some lower bounds are 0 (a model's own would be
+ * negative there). */
+static void
+test_job_nonneg(void)
+{
+    enum { COLS = 24, ROWS = 30 };
+    ws_book *book = NULL;
+    ws_range *data = NULL;
+    CHECK_OK(ws_book_new(&book));
+    CHECK_OK(ws_range_new(ROWS + 1, COLS, &data));
+    if (!book || !data) {
+        ws_range_free(data);
+        ws_book_close(book);
+        return;
+    }
+    uint64_t state = 99;
+    for (size_t c = 0; c < COLS; c++) {
+        char name[16];
+        snprintf(name, sizeof name, "Item %zu", c + 1);
+        ws_range_set_text(data, 0, c, name);
+        for (size_t t = 0; t < ROWS; t++) {
+            state = state * 6364136223846793005u + 1442695040888963407u;
+            unsigned u = (unsigned)(state >> 33) % 10;
+            ws_range_set_number(data, t + 1, c, u < 6 ? 0.0 : (double)(u - 5));
+        }
+    }
+    ws_book_add_sheet(book, "Data", data, NULL);
+    ws_range_free(data);
+    ws_job_option o[] = {{"range", "A1:X31"}, {"horizon", "4"}};
+    CHECK_OK(ws_book_job(book, 0, "forecast", o, 2, NULL, NULL));
+    size_t fs = 0, forecasts = 0, zeros = 0, below = 0;
+    CHECK_OK(ws_book_sheet_find(book, "Forecast", &fs));
+    ws_range *r = NULL;
+    CHECK_OK(ws_book_read(book, fs, "D2:F817", &r));
+    for (size_t i = 0; r && i < ws_range_rows(r); i++) {
+        if (ws_range_type_at(r, i, 1) != WS_TYPE_NUMBER)
+            continue;
+        forecasts++;
+        for (size_t c = 0; c < 3; c++)
+            below += ws_range_number_at(r, i, c) < 0.0;
+        zeros += ws_range_number_at(r, i, 1) == 0.0;
+    }
+    CHECK(forecasts == COLS * 4);
+    CHECK(below == 0);
+    CHECK(zeros > 0);
+    ws_range_free(r);
+    ws_book_close(book);
+}
+
 /* A sheet holds limits.max_rows rows: five series of 40 values with 6 forecasts each (46
  * rows) under a 100-row limit fill "Forecast" and "Forecast (2)" with two series each and
  * "Forecast (3)" with the fifth; no series is split between sheets. */
@@ -321,6 +372,7 @@ main(void)
     ws_book_close(book);
     test_pool_option();
     test_sheet_split();
+    test_job_nonneg();
     test_boosted_in_job();
     return check_summary("forecast-job");
 }
