@@ -1138,8 +1138,11 @@ test_forecast_members(void)
 /* Widths learned across series: 40 noisy level series whose last 6 values are 3 times
  * (or a third as) noisy as before get factors above (below) 1 at every step, since the
  * forecasts from 6 values before the end miss by more (less) than their intervals expect;
- * 19 series are too few (factors 1).  fc_scale_interval moves each bound about the
- * forecast by the factor. */
+ * 19 series are too few (factors 1).  A small job: 25 series give 150 ratios, too few for
+ * a quantile per step, so every step shares one factor; and one series whose last 6 values
+ * jumped by 40 standard deviations cannot set it (with one step on each side it held the
+ * top 3 of 75 ratios, and the 95% quantile was one of them).  fc_scale_interval moves each
+ * bound about the forecast by the factor. */
 static void
 test_cross_calibrate(void)
 {
@@ -1170,6 +1173,20 @@ test_cross_calibrate(void)
         for (int j = 0; j < H; j++)
             CHECK(f[j] == 1.0);
     }
+    double small[2][H];
+    for (int shock = 0; shock < 2; shock++) {
+        rng r;
+        rng_seed(&r, 7);
+        for (int s = 0; s < 25; s++)
+            for (int t = 0; t < N; t++)
+                data[s][t] = 100.0 + 5.0 * rng_normal(&r) +
+                             (shock && s == 3 && t >= N - H ? 200 : 0);
+        CHECK_OK(fc_cross_learn(ys, ns, 25, &spec, &plan, small[shock]));
+        for (int j = 1; j < H; j++)
+            CHECK(small[shock][j] == small[shock][0]);
+    }
+    CHECK(small[0][0] > 0.3 && small[0][0] < 3.0);
+    CHECK(small[1][0] < 1.3 * small[0][0]);
     double mean[2] = {10, 20}, lower[2] = {8, 15}, upper[2] = {13, 22}, fac[2] = {2, 0.5};
     fc_result res = {.horizon = 2, .mean = mean, .lower = lower, .upper = upper};
     fc_scale_interval(&res, fac);
@@ -1177,41 +1194,6 @@ test_cross_calibrate(void)
     CHECK_NEAR(upper[0], 16, 1e-12);
     CHECK_NEAR(lower[1], 17.5, 1e-12);
     CHECK_NEAR(upper[1], 21, 1e-12);
-}
-
-/* A small job: 25 series give 150 ratios, too few for a quantile per step, so every step
- * shares one factor; and one series whose last 6 values jumped by 40 standard deviations
- * cannot set it (with one step on each side it held the top 3 of 75 ratios, and the 95%
- * quantile was one of them). */
-static void
-test_cross_calibrate_small(void)
-{
-    enum { S = 25, N = 50, H = 6 };
-    static double data[S][N];
-    const double *ys[S];
-    size_t ns[S];
-    fc_spec spec;
-    fc_spec_default(&spec);
-    spec.period = 0;
-    spec.horizon = H;
-    fc_plan plan;
-    double f[2][H];
-    for (int pass = 0; pass < 2; pass++) {
-        rng r;
-        rng_seed(&r, 7);
-        for (int s = 0; s < S; s++) {
-            for (int t = 0; t < N; t++)
-                data[s][t] = 100.0 + 5.0 * rng_normal(&r) +
-                             (pass && s == 3 && t >= N - H ? 200 : 0);
-            ys[s] = data[s];
-            ns[s] = N;
-        }
-        CHECK_OK(fc_cross_learn(ys, ns, S, &spec, &plan, f[pass]));
-        for (int j = 1; j < H; j++)
-            CHECK(f[pass][j] == f[pass][0]);
-    }
-    CHECK(f[0][0] > 0.3 && f[0][0] < 3.0);
-    CHECK(f[1][0] < 1.3 * f[0][0]);
 }
 
 /* A history with no negative number cannot go below 0: an intermittent series' lower
@@ -1338,7 +1320,6 @@ main(void)
     test_boosted();
     test_pooled_reference();
     test_cross_calibrate();
-    test_cross_calibrate_small();
     test_nonneg_floor();
     test_cross_learn_plan();
     test_forecast_plan();

@@ -37,6 +37,35 @@ make_book(void)
     return book;
 }
 
+/* A book whose sheet "Data" holds `cols` named series ("<prefix><k>") of `rows` values,
+ * value(t, u, state) each, u a fresh draw in [-0.5, 0.5) of a fixed generator and state the
+ * column's own (set by value at t = 0).  NULL when out of memory. */
+static ws_book *
+make_series(size_t cols, size_t rows, const char *prefix, uint64_t seed,
+            double (*value)(size_t c, size_t t, double u, double *state))
+{
+    ws_book *book = NULL;
+    ws_range *data = NULL;
+    if (ws_book_new(&book) || ws_range_new(rows + 1, cols, &data)) {
+        ws_book_close(book);
+        return NULL;
+    }
+    for (size_t c = 0; c < cols; c++) {
+        char name[32];
+        snprintf(name, sizeof name, "%s%zu", prefix, c + 1);
+        ws_range_set_text(data, 0, c, name);
+        double state = 0.0;
+        for (size_t t = 0; t < rows; t++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            double u = (double)(seed >> 11) / 9007199254740992.0 - 0.5;
+            ws_range_set_number(data, t + 1, c, value(c, t, u, &state));
+        }
+    }
+    ws_book_add_sheet(book, "Data", data, NULL);
+    ws_range_free(data);
+    return book;
+}
+
 static bool
 count_rows(void *user, size_t done, size_t total)
 {
@@ -156,32 +185,22 @@ test_pool_option(void)
  * and interval factors from them and blends in what it learned across them, and still no
  * forecast or bound goes below 0, while some lower bounds are 0 (a model's own would be
  * negative there). */
+/* Units sold: 0 six times in ten, else 1 to 4. */
+static double
+units_sold(size_t c, size_t t, double u, double *state)
+{
+    (void)c, (void)t, (void)state;
+    return u < 0.1 ? 0.0 : floor((u - 0.1) / 0.1) + 1.0;
+}
+
 static void
 test_job_nonneg(void)
 {
-    enum { COLS = 24, ROWS = 30 };
-    ws_book *book = NULL;
-    ws_range *data = NULL;
-    CHECK_OK(ws_book_new(&book));
-    CHECK_OK(ws_range_new(ROWS + 1, COLS, &data));
-    if (!book || !data) {
-        ws_range_free(data);
-        ws_book_close(book);
+    enum { COLS = 24 };
+    ws_book *book = make_series(COLS, 30, "Item ", 99, units_sold);
+    CHECK(book != NULL);
+    if (!book)
         return;
-    }
-    uint64_t state = 99;
-    for (size_t c = 0; c < COLS; c++) {
-        char name[16];
-        snprintf(name, sizeof name, "Item %zu", c + 1);
-        ws_range_set_text(data, 0, c, name);
-        for (size_t t = 0; t < ROWS; t++) {
-            state = state * 6364136223846793005u + 1442695040888963407u;
-            unsigned u = (unsigned)(state >> 33) % 10;
-            ws_range_set_number(data, t + 1, c, u < 6 ? 0.0 : (double)(u - 5));
-        }
-    }
-    ws_book_add_sheet(book, "Data", data, NULL);
-    ws_range_free(data);
     ws_job_option o[] = {{"range", "A1:X31"}, {"horizon", "4"}};
     CHECK_OK(ws_book_job(book, 0, "forecast", o, 2, NULL, NULL));
     size_t fs = 0, forecasts = 0, zeros = 0, below = 0;
@@ -209,35 +228,24 @@ test_job_nonneg(void)
 /* Thirty noisy seasonal series where no part alone wins: the plan is the combination's,
  * its prior weighs the boosted trees as well as the pooled model, and every model says
  * so ("+ pooled AR + boosted trees"). */
+/* A level moving by up to 4% a month, with a season of 12. */
+static double
+seasonal_walk(size_t c, size_t t, double u, double *level)
+{
+    if (t == 0)
+        *level = 20.0 + 3.0 * (double)c;
+    *level *= 1.0 + 0.08 * u;
+    return *level * (1 + 0.3 * sin((double)t * M_PI / 6));
+}
+
 static void
 test_boosted_in_job(void)
 {
-    enum { COLS = 30, ROWS = 60 };
-    ws_book *book = NULL;
-    ws_range *data = NULL;
-    CHECK_OK(ws_book_new(&book));
-    CHECK_OK(ws_range_new(ROWS + 1, COLS, &data));
-    if (!book || !data) {
-        ws_range_free(data);
-        ws_book_close(book);
+    enum { COLS = 30 };
+    ws_book *book = make_series(COLS, 60, "B", 12345, seasonal_walk);
+    CHECK(book != NULL);
+    if (!book)
         return;
-    }
-    uint64_t state = 12345;
-    for (size_t c = 0; c < COLS; c++) {
-        char name[16];
-        snprintf(name, sizeof name, "B%zu", c + 1);
-        ws_range_set_text(data, 0, c, name);
-        double level = 20.0 + 3.0 * (double)c;
-        for (size_t t = 0; t < ROWS; t++) {
-            state = state * 6364136223846793005u + 1442695040888963407u;
-            double u = (double)(state >> 11) / 9007199254740992.0 - 0.5;
-            level *= 1.0 + 0.08 * u;
-            ws_range_set_number(data, t + 1, c,
-                                level * (1 + 0.3 * sin((double)t * M_PI / 6)));
-        }
-    }
-    ws_book_add_sheet(book, "Data", data, NULL);
-    ws_range_free(data);
     ws_job_option o[] = {{"range", "A1:AD61"}, {"horizon", "6"}};
     CHECK_OK(ws_book_job(book, 0, "forecast", o, 2, NULL, NULL));
     size_t ms = 0, both = 0;
