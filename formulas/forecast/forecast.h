@@ -177,7 +177,8 @@ void fc_globals_free(fc_globals *g);
  * fc_pool_weight, or at fc_pool_weight alone), reweighted by ensemble selection on the
  * same values.  factor (spec->horizon values) gets the interval factors for the plan's
  * forecasts: the spec->level quantile over the series of |actual - forecast| / the
- * interval's half-width on the actual's side, per step (split conformal prediction).
+ * interval's half-width on the actual's side, per step with its neighbours, as many as
+ * give 1,000 ratios (split conformal prediction).
  * Without the auto method or with fewer than FC_CALIB_MIN_SERIES such series: the
  * default plan (spec->parts), factors 1. */
 #define FC_SELECT_MARGIN 0.90
