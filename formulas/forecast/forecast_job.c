@@ -80,6 +80,8 @@ static void
 job_forecast_one(job_pool *pool, size_t i)
 {
     job_series *s = &pool->series[i];
+    if (s->status) /* found bad while reading */
+        return;
     s->status = fc_forecast_plan(s->y, s->n, &pool->spec, &pool->plan, &s->res);
     if (s->status)
         snprintf(s->reason, sizeof s->reason, "%s", diag_reason());
@@ -186,7 +188,7 @@ job_plan(job_pool *pool, size_t count, double *factor, ws_progress_fn progress, 
     ws_status st = !ys || !ns ? diag_nomem() : WS_OK;
     for (size_t i = 0; !st && i < count; i++) {
         ys[i] = pool->series[i].y;
-        ns[i] = pool->series[i].n;
+        ns[i] = pool->series[i].status ? 0 : pool->series[i].n; /* a bad one takes no part */
     }
     if (!st)
         st = fc_learn_new(ys, ns, count, &pool->spec, 0, &pool->learn);
@@ -253,6 +255,23 @@ done:
     mem_free(ns);
     mem_free(used);
     return st;
+}
+
+/* The series not forecast, counted in one warning that names the first and its reason
+ * (all are on the models sheet). */
+static void
+job_warn_failed(const job_series *series, size_t count)
+{
+    size_t failed = 0, first = 0;
+    for (size_t i = count; i-- > 0;)
+        if (series[i].status) {
+            failed++;
+            first = i;
+        }
+    if (failed)
+        diag_warn("forecast: %zu of %zu series not forecast ('%s': %s%s)", failed, count,
+                  series[first].name, series[first].reason,
+                  failed > 1 ? "; the others' reasons are on the models sheet" : "");
 }
 
 /* ----- reading ----- */
@@ -548,11 +567,21 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
             else if (v->type == WS_TYPE_EMPTY)
                 s->y[i] = NAN;
             else {
+                /* Text or an error: this series is not forecast, and says why (as the
+                 * formula's #VALUE!); the others are. */
+                s->y[i] = NAN;
+                if (s->status)
+                    continue;
                 char cell[16];
                 book_cell_name(area.row0 + (uint32_t)(i + r0), area.col0 + (uint32_t)c, cell);
-                st = diag_fail(WS_ERR_VALUE, "forecast: --range: cell %s holds %s", cell,
-                               v->type == WS_TYPE_TEXT ? "text" : "an error");
-                goto done;
+                s->status = WS_ERR_VALUE;
+                if (v->type == WS_TYPE_TEXT)
+                    snprintf(s->reason, sizeof s->reason,
+                             "values: cell %s holds text ('%.40s'), not a number", cell,
+                             v->as.text);
+                else
+                    snprintf(s->reason, sizeof s->reason, "values: cell %s holds an error",
+                             cell);
             }
         }
         s->first = 0;
@@ -587,6 +616,7 @@ forecast_job_impl(ws_book *book, size_t sheet_index, const job_options *options,
         goto done;
     if (cross && count >= FC_POOL_MIN_SERIES && (st = job_step(&pool, progress, user)))
         goto done;
+    job_warn_failed(series, count);
     st = job_write(book, series, count, w, dates, dates != NULL);
 done:
     if (lock_ready)
@@ -604,7 +634,10 @@ done:
 }
 
 static const ws_job_option_info forecast_job_options[] = {
-    {"range", "REF", "the series, one per column; a text first row names them", NULL},
+    {"range", "REF",
+     "the series, one per column; a text first row names them; a column with text below "
+     "it is not forecast (its reason is on the models sheet)",
+     NULL},
     {"dates", "REF", "the dates of the rows (day, week, month, quarter or year apart)", ""},
     {"horizon", "H", "periods to forecast", "12"},
     {"level", "P", "prediction interval level, between 0 and 1", "0.95"},

@@ -222,6 +222,68 @@ test_job_nonneg(void)
     ws_book_close(book);
 }
 
+/* Text or an error inside a column: that series is not forecast and the models sheet says
+ * why, naming the cell; the other 22 of 24 are forecast and learned from as usual, and one
+ * warning counts the two. */
+static void
+keep_warning(void *user, int level, const char *message)
+{
+    if (level == 1)
+        snprintf(user, 256, "%s", message);
+}
+
+static void
+test_job_bad_cells(void)
+{
+    enum { COLS = 24, ROWS = 30 };
+    ws_book *book = make_series(COLS, ROWS, "Item ", 7, units_sold);
+    ws_range *data = NULL, *r = NULL;
+    CHECK(book != NULL);
+    if (!book)
+        return;
+    CHECK_OK(ws_book_read(book, 0, "A1:X31", &data));
+    if (!data) {
+        ws_book_close(book);
+        return;
+    }
+    ws_range_set_text(data, 8, 2, "n/a");               /* C9 */
+    ws_range_set_error(data, 20, 5, WS_CELL_ERR_DIV0, NULL); /* F21 */
+    CHECK_OK(ws_book_add_sheet(book, "Typos", data, NULL));
+    ws_range_free(data);
+    char warning[256] = "";
+    ws_set_log(keep_warning, warning);
+    ws_job_option o[] = {{"range", "Typos!A1:X31"}, {"horizon", "4"}};
+    CHECK_OK(ws_book_job(book, 0, "forecast", o, 2, NULL, NULL));
+    ws_set_log(NULL, NULL);
+    CHECK(strstr(warning, "2 of 24 series not forecast") != NULL);
+    CHECK(strstr(warning, "'Item 3'") != NULL && strstr(warning, "cell C9") != NULL);
+    size_t ms = 0, fs = 0, models = 0;
+    CHECK_OK(ws_book_sheet_find(book, "Forecast Models", &ms));
+    CHECK_OK(ws_book_read(book, ms, "B2:B25", &r));
+    for (size_t i = 0; r && i < COLS; i++) {
+        const char *model = ws_range_text_at(r, i, 0);
+        models += model && strncmp(model, "error", 5) != 0;
+    }
+    CHECK(models == COLS - 2);
+    CHECK(r && strcmp(ws_range_text_at(r, 2, 0),
+                      "error: values: cell C9 holds text ('n/a'), not a number") == 0);
+    CHECK(r && strcmp(ws_range_text_at(r, 5, 0), "error: values: cell F21 holds an error") == 0);
+    ws_range_free(r);
+    r = NULL;
+    /* Each good series' 4 forecasts; a bad one keeps its numbers as actuals, none forecast. */
+    size_t forecasts = 0, actuals = 0;
+    CHECK_OK(ws_book_sheet_find(book, "Forecast", &fs));
+    CHECK_OK(ws_book_read(book, fs, "C2:D900", &r));
+    for (size_t i = 0; r && i < ws_range_rows(r); i++) {
+        forecasts += ws_range_type_at(r, i, 1) == WS_TYPE_NUMBER;
+        actuals += ws_range_type_at(r, i, 0) == WS_TYPE_NUMBER;
+    }
+    CHECK(forecasts == (COLS - 2) * 4);
+    CHECK(actuals == COLS * ROWS - 2);
+    ws_range_free(r);
+    ws_book_close(book);
+}
+
 /* A sheet holds limits.max_rows rows: five series of 40 values with 6 forecasts each (46
  * rows) under a 100-row limit fill "Forecast" and "Forecast (2)" with two series each and
  * "Forecast (3)" with the fifth; no series is split between sheets. */
@@ -367,9 +429,7 @@ main(void)
     ws_range_free(a);
     ws_range_free(b);
 
-    /* Errors: text inside the data names the cell; a bad horizon; a missing sheet. */
-    ws_job_option bad[] = {{"range", "A1:A37"}, {"horizon", "3"}};
-    CHECK(ws_book_job(again, 0, "forecast", bad, 2, NULL, NULL) == WS_OK);
+    /* Errors: a bad horizon; a missing sheet; an unknown model. */
     ws_job_option bad2[] = {{"range", "B1:B37"}, {"horizon", "0"}};
     CHECK(ws_book_job(again, 0, "forecast", bad2, 2, NULL, NULL) == WS_ERR_NUM);
     ws_job_option bad3[] = {{"range", "'Nope'!B1:B37"}};
@@ -381,6 +441,7 @@ main(void)
     test_pool_option();
     test_sheet_split();
     test_job_nonneg();
+    test_job_bad_cells();
     test_boosted_in_job();
     return check_summary("forecast-job");
 }
