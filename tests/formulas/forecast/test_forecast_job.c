@@ -246,7 +246,7 @@ test_job_bad_cells(void)
         ws_book_close(book);
         return;
     }
-    ws_range_set_text(data, 8, 2, "n/a");               /* C9 */
+    ws_range_set_text(data, 8, 2, "n/a");                    /* C9 */
     ws_range_set_error(data, 20, 5, WS_CELL_ERR_DIV0, NULL); /* F21 */
     CHECK_OK(ws_book_add_sheet(book, "Typos", data, NULL));
     ws_range_free(data);
