@@ -362,6 +362,26 @@ fc_add_naive(fc_work *w, size_t lag)
 const unsigned fc_member_parts[FC_MEMBERS] = {FC_PART_THETA, FC_PART_DOTM, FC_PART_CES,
                                               FC_PART_ARIMA};
 
+/* The standard deviation of the parts' mean one-step fitted value's errors over the last h
+ * values (at least RECENT_MIN_ERRORS of them), NaN when fewer are finite. */
+#define RECENT_MIN_ERRORS 4
+static double
+fc_recent_sd(const fc_work *w)
+{
+    size_t span = w->h > RECENT_MIN_ERRORS ? w->h : RECENT_MIN_ERRORS;
+    double ss = 0.0;
+    size_t count = 0;
+    for (size_t t = w->n > span ? w->n - span : 0; t < w->n; t++) {
+        double f = 0.0;
+        for (size_t j = 0; j < w->nparts; j++)
+            f += w->parts[j].fitted[t] / (double)w->nparts;
+        if (isfinite(f)) {
+            ss += (w->x[t] - f) * (w->x[t] - f);
+            count++;
+        }
+    }
+    return count >= RECENT_MIN_ERRORS ? sqrt(ss / (double)(count - 1)) : NAN;
+}
 
 /* Average the parts into the result (scaled back by `scale`), with in-sample MASE;
  * members (when not NULL) gets each of fc_member_parts' own forecast, NaN for one not
@@ -389,6 +409,17 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
     }
     double k = (double)w->nparts;
     double z = lower ? stats_norm_quantile(0.5 + w->level / 2.0) : 0.0;
+    /* The variance the one-step interval misses when the last h values' one-step errors
+     * were larger than it allows (the variance grew with the level, or lately): added to
+     * every step, as an error of the level would be (auto only: the named models keep
+     * their textbook intervals).  On the training holdouts at three
+     * origins, auto alone: geometric mean MSIS 19.18 -> 18.87, 95% coverage on average
+     * 0.051 -> 0.041 from 0.95 (Tourism quarterly 0.869 -> 0.894, monthly 0.896 -> 0.929 at
+     * origin 0); the job: MSIS 16.49 -> 16.24, 0.0217 -> 0.0198.  Errors over the last 2h,
+     * 3h, 5h values: MSIS 18.92, 19.00, 19.07; the one-step interval scaled up to them
+     * instead (every step by the same factor): 19.95. */
+    double recent = lower && w->comb ? fc_recent_sd(w) : NAN, missing_lo = 0.0,
+           missing_hi = 0.0;
     for (size_t i = 0; i < h; i++) {
         double a = 0.0;
         for (size_t j = 0; j < w->nparts; j++)
@@ -447,6 +478,13 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
                 half_lo = sqrt(half_lo * half_lo + zb);
                 half_hi = sqrt(half_hi * half_hi + zb);
             }
+            if (i == 0 && isfinite(recent)) {
+                double want = z * z * recent * recent;
+                missing_lo = want > half_lo * half_lo ? want - half_lo * half_lo : 0.0;
+                missing_hi = want > half_hi * half_hi ? want - half_hi * half_hi : 0.0;
+            }
+            half_lo = sqrt(half_lo * half_lo + missing_lo);
+            half_hi = sqrt(half_hi * half_hi + missing_hi);
             double cal = w->calib ? w->calib[i] : 1.0;
             lower[i] = (c - cal * half_lo) * scale;
             upper[i] = (c + cal * half_hi) * scale;

@@ -1200,6 +1200,40 @@ test_cross_calibrate(void)
  * bounds are 0 where the model's own would be negative, a falling series' forecasts stop at
  * 0 with every method, and widening the interval (a plan's factors) keeps them there; one
  * negative number in the history lifts the floor. */
+/* Auto's interval when the series turned noisier lately: 84 months around 100 with noise
+ * of sd 1, then 12 with sd 8.  The parts' own variances come from the whole history (sd
+ * about 3); the interval must allow for the last 12 months' errors, at every step, while
+ * ETS keeps its textbook interval. */
+static void
+test_recent_errors(void)
+{
+    double y[96];
+    uint64_t seed = 12345;
+    for (int t = 0; t < 96; t++) {
+        double u = 0.0; /* a sum of 12 uniforms: mean 0, sd 1 */
+        for (int k = 0; k < 12; k++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            u += (double)(seed >> 11) / 9007199254740992.0;
+        }
+        y[t] = 100.0 + (t < 84 ? 1.0 : 8.0) * (u - 6.0);
+    }
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.horizon = 12;
+    spec.period = 0;
+    fc_result r;
+    CHECK_OK(fc_forecast(y, 96, &spec, &r));
+    /* The last 12 values' sd: at least 0.8 × 8 allowing for the draw. */
+    double least = 1.96 * 0.8 * 8.0;
+    for (int j = 0; j < 12; j++)
+        CHECK(r.upper[j] - r.mean[j] >= least && r.mean[j] - r.lower[j] >= least);
+    fc_result_clear(&r);
+    spec.method = FC_ETS;
+    CHECK_OK(fc_forecast(y, 96, &spec, &r));
+    CHECK(r.upper[0] - r.mean[0] < least);
+    fc_result_clear(&r);
+}
+
 static void
 test_nonneg_floor(void)
 {
@@ -1321,6 +1355,7 @@ main(void)
     test_pooled_reference();
     test_cross_calibrate();
     test_nonneg_floor();
+    test_recent_errors();
     test_cross_learn_plan();
     test_forecast_plan();
     test_forecast_members();
