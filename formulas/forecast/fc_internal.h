@@ -187,13 +187,15 @@ ws_status fc_forecast_flat_members(const double *y, size_t n, const fc_spec *spe
 #define FC_THIEF_MAX_M 60
 #define FC_THIEF_MIN_POINTS 20
 bool fc_thief_fits(size_t len, size_t m, size_t h);
-/* Whether a level's forecast f[0..h) is finite and stays within its history's range
- * x[0..n) widened by FC_THIEF_ROOM times that range on each side.  A level that fails is
- * left out: a single part can explode at one level (CES at two-hour steps on a smooth M4
- * hourly series went from 45 to -33,600 in 24 steps), and its weight would carry that into
- * the result.  Auto's median of parts never came near it. */
-#define FC_THIEF_ROOM 10.0
-bool fc_thief_plausible(const double *x, size_t n, const double *f, size_t h);
+/* Whether a forecast f[0..h) is finite and stays within its history's range x[0..n)
+ * widened by FC_PLAUSIBLE_ROOM times that range on each side.  A part of auto that fails
+ * is left out (fc_add_kind), and so is a temporal level that fails (fc_thief): CES can run
+ * away (at two-hour steps on a smooth M4 hourly series from 45 to -33,600 in 24 steps; on
+ * the first 816 hours of M4 hourly H247 oscillating 69, 0, 105, 0, 188, ...), and while
+ * the median of the parts stays clear of it, the parts' disagreement and a level's weight
+ * would carry it into the result. */
+#define FC_PLAUSIBLE_ROOM 10.0
+bool fc_plausible(const double *x, size_t n, const double *f, size_t h);
 ws_status fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned parts,
                    double *members, fc_result *out);
 

@@ -16,21 +16,6 @@
 #include "num/linalg.h"
 
 bool
-fc_thief_plausible(const double *x, size_t n, const double *f, size_t h)
-{
-    double lo = x[0], hi = x[0];
-    for (size_t t = 1; t < n; t++) {
-        lo = x[t] < lo ? x[t] : lo;
-        hi = x[t] > hi ? x[t] : hi;
-    }
-    double room = FC_THIEF_ROOM * (hi - lo);
-    for (size_t i = 0; i < h; i++)
-        if (!(f[i] >= lo - room && f[i] <= hi + room))
-            return false;
-    return true;
-}
-
-bool
 fc_thief_fits(size_t len, size_t m, size_t h)
 {
     return m >= 2 && m <= FC_THIEF_MAX_M && len / m * m / 2 >= FC_THIEF_MIN_POINTS &&
@@ -98,7 +83,7 @@ fc_thief(const double *x, size_t len, size_t m, const fc_spec *spec, unsigned pa
         double wk = 1.0 / (double)k;
         for (size_t r = 0; r < sys; r++) {
             const double *f = r ? level + (r - 1) * hk : rk.mean;
-            if (!fc_thief_plausible(agg, nk, f, hk))
+            if (!fc_plausible(agg, nk, f, hk))
                 continue; /* a forecast that explodes (or is missing) is left out */
             double *Ar = A + r * m * m, *Br = B + r * m * blocks;
             for (size_t s = 0; s < m; s++) {

@@ -768,9 +768,9 @@ test_thief(void)
     fc_result_clear(&a);
     /* A level whose forecast leaves ten times its history's range is left out. */
     double hist[4] = {10, 20, 15, 12}, ok[2] = {-60, 110}, wild[2] = {15, 121}, nan2[2] = {15, NAN};
-    CHECK(fc_thief_plausible(hist, 4, ok, 2));
-    CHECK(!fc_thief_plausible(hist, 4, wild, 2));
-    CHECK(!fc_thief_plausible(hist, 4, nan2, 2));
+    CHECK(fc_plausible(hist, 4, ok, 2));
+    CHECK(!fc_plausible(hist, 4, wild, 2));
+    CHECK(!fc_plausible(hist, 4, nan2, 2));
     spec.period = 2;
     CHECK_OK(fc_forecast(y, N, &spec, &a));
     CHECK(strstr(a.model, "m=2") != NULL);
