@@ -412,12 +412,12 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
     /* The variance the one-step interval misses when the last h values' one-step errors
      * were larger than it allows (the variance grew with the level, or lately): added to
      * every step, as an error of the level would be (auto only: the named models keep
-     * their textbook intervals).  On the training holdouts at three
-     * origins, auto alone: geometric mean MSIS 19.18 -> 18.87, 95% coverage on average
-     * 0.051 -> 0.041 from 0.95 (Tourism quarterly 0.869 -> 0.894, monthly 0.896 -> 0.929 at
-     * origin 0); the job: MSIS 16.49 -> 16.24, 0.0217 -> 0.0198.  Errors over the last 2h,
-     * 3h, 5h values: MSIS 18.92, 19.00, 19.07; the one-step interval scaled up to them
-     * instead (every step by the same factor): 19.95. */
+     * their textbook intervals).  On the training holdouts at three origins, auto alone:
+     * geometric mean MSIS 19.18 -> 18.87, 95% coverage on average 0.051 -> 0.041 from 0.95
+     * (Tourism quarterly 0.869 -> 0.894, monthly 0.896 -> 0.929 at origin 0); the job:
+     * MSIS 16.49 -> 16.24, 0.0217 -> 0.0198.  Errors over the last 2h, 3h, 5h values: MSIS
+     * 18.92, 19.00, 19.07; the one-step interval scaled up to them instead (every step by
+     * the same factor): 19.95. */
     double recent = lower && w->comb ? fc_recent_sd(w) : NAN, missing_lo = 0.0,
            missing_hi = 0.0;
     for (size_t i = 0; i < h; i++) {
