@@ -85,8 +85,9 @@ void theta_forecast(const theta_fit *fit, size_t h, double *mean);
 /* Standard error of the h-step forecast: the SES state-space form, as thetaf. */
 double theta_se(const theta_fit *fit, size_t h);
 /* How much wider than Theta's analytic intervals its in-sample errors at steps 1..h from
- * every origin past n/3 are: k[0..h), the root mean square of error / se.  1 when too
- * short. */
+ * every origin past n/3 are: k[0..h), the root mean square of error / se, at least 1 and
+ * growing with the step, except at a step with enough errors to tell (theta.c).  1 when
+ * too short. */
 void theta_calibration(const double *y, size_t n, size_t h, double *k);
 
 /* ----- Dynamic optimised Theta (Fiorucci, Pellegrini, Louzada, Petropoulos & Koehler

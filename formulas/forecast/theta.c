@@ -222,6 +222,7 @@ fc_decompose(const double *y, size_t n, size_t m, bool mult, double *idx)
     return fc_decompose_se(y, n, m, mult, idx, NULL);
 }
 
+#define CAL_WELL_MEASURED 300
 void
 theta_calibration(const double *y, size_t n, size_t h, double *k)
 {
@@ -276,14 +277,25 @@ theta_calibration(const double *y, size_t n, size_t h, double *k)
     }
     if (tc == 0)
         goto done;
-    /* Per step, from the steps with at least 3 errors, never below the pooled ratio nor
-     * below an earlier step's: errors grow with the horizon faster than the SES variance
-     * on trending data, and a later step has fewer origins to show it. */
+    /* Per step, from the steps with at least 3 errors, never below the pooled ratio, an
+     * earlier step's or 1: errors grow with the horizon faster than the SES variance on
+     * trending data, and a later step has fewer origins to show it.  A step with
+     * CAL_WELL_MEASURED errors or more takes its own ratio, below 1 too: a long series
+     * that keeps returning to its seasonal pattern (M4 hourly, 700 values and more) has
+     * errors that stop growing while the SES variance grows on.  On the training holdouts
+     * at three origins, auto alone: M4 hourly's 95% coverage 0.996 / 0.995 / 0.994 ->
+     * 0.971 / 0.971 / 0.952, MSIS 18.3 -> 11.1; geometric mean MSIS over the 36
+     * set-origins 17.36 -> 16.66, coverage 0.0410 -> 0.0388 from 0.95 (root mean square);
+     * only M4's sets change.  From 100 errors on, Tourism monthly's intervals got too
+     * short (coverage 0.941 -> 0.929 at origin 0). */
     double prev = sqrt(ts / (double)tc);
     for (size_t i = 0; i < h; i++) {
         double ki = cnt[i] >= 3 ? sqrt(sum[i] / (double)cnt[i]) : prev;
-        if (!(ki >= prev))
+        bool well = cnt[i] >= CAL_WELL_MEASURED;
+        if (!(ki >= prev) && !well)
             ki = prev;
+        if (!(ki >= 1.0) && !well)
+            ki = 1.0;
         prev = ki;
         k[i] = isfinite(ki) ? ki : 1.0;
     }
