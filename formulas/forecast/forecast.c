@@ -87,6 +87,7 @@ typedef struct fc_work {
     bool seasonal;   /* the 90% test passed for m */
     bool mult;       /* decomposition is multiplicative */
     bool comb;       /* auto: median of the parts, drift variance in Theta's intervals */
+    bool learned_widths; /* fc_spec's */
     double *idx;     /* m seasonal indices when seasonal */
     double *sa;      /* seasonally adjusted x (== x when not seasonal) */
     double *sim;     /* ETS_SIM_WORK doubles for simulated intervals */
@@ -420,6 +421,15 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
      * the same factor): 19.95. */
     double recent = lower && w->comb ? fc_recent_sd(w) : NAN, missing_lo = 0.0,
            missing_hi = 0.0;
+    /* The parts' variances are estimated from the series itself: Student's t with n - 2
+     * degrees of freedom instead of the normal (auto only).  On the training holdouts at
+     * three origins, auto alone: 95% coverage 0.0388 -> 0.026 from 0.95 (root mean
+     * square), in range on 12 -> 19 of 36 set-origins (the yearly sets 0.87-0.91 ->
+     * 0.90-0.95), geometric mean MSIS unchanged (16.66); n - 3, n - 4, n - 6: MSIS 16.70,
+     * 16.73, 16.80. */
+    double small = lower && w->comb && !w->learned_widths
+                       ? stats_t_quantile(0.5 + w->level / 2.0, n > 4 ? (double)n - 2.0 : 2.0) / z
+                       : 1.0;
     for (size_t i = 0; i < h; i++) {
         double a = 0.0;
         for (size_t j = 0; j < w->nparts; j++)
@@ -489,7 +499,7 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
             }
             half_lo = sqrt(half_lo * half_lo + missing_lo);
             half_hi = sqrt(half_hi * half_hi + missing_hi);
-            double cal = w->calib ? w->calib[i] : 1.0;
+            double cal = (w->calib ? w->calib[i] : 1.0) * small;
             lower[i] = (c - cal * half_lo) * scale;
             upper[i] = (c + cal * half_hi) * scale;
         }
@@ -734,6 +744,7 @@ fc_forecast_flat_members(const double *y, size_t n, const fc_spec *spec, unsigne
     w.n = len;
     w.h = spec->horizon;
     w.level = spec->level;
+    w.learned_widths = spec->learned_widths;
     w.seed = spec->seed;
     w.aicc = NAN;
     w.positive = lo > 0.0;

@@ -302,6 +302,7 @@ fc_learn_new(const double *const *y, const size_t *n, size_t count, const fc_spe
     l->count = count;
     l->threads = threads;
     l->spec = *spec;
+    l->spec.learned_widths = true; /* the validation's widths are what the factors scale */
     if (spec->method == FC_AUTO && count >= FC_CALIB_MIN_SERIES)
         l->picks = count < LEARN_MAX_SERIES ? count : LEARN_MAX_SERIES;
     size_t p = l->picks ? l->picks : 1;
@@ -508,6 +509,12 @@ ws_status
 fc_forecast_plan(const double *y, size_t n, const fc_spec *spec, const fc_plan *plan,
                  fc_result *out)
 {
+    fc_spec own;
+    if (plan->learned) { /* its interval factors set the widths */
+        own = *spec;
+        own.learned_widths = true;
+        spec = &own;
+    }
     bool others = false;
     for (size_t c = 1; c < FC_MIX_POOLED; c++)
         others = others || plan->weight[c] > 0.0;

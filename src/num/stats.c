@@ -163,3 +163,16 @@ stats_norm_quantile(double p)
     double u = e * sqrt(2.0 * M_PI) * exp(x * x / 2.0);
     return x - u / (1.0 + x * u / 2.0);
 }
+
+/* Abramowitz & Stegun 26.7.5: the expansion of t in powers of 1/nu around the normal
+ * quantile x. */
+double
+stats_t_quantile(double p, double nu)
+{
+    double x = stats_norm_quantile(p), x2 = x * x;
+    double g1 = (x2 + 1.0) * x / 4.0;
+    double g2 = ((5.0 * x2 + 16.0) * x2 + 3.0) * x / 96.0;
+    double g3 = (((3.0 * x2 + 19.0) * x2 + 17.0) * x2 - 15.0) * x / 384.0;
+    double g4 = ((((79.0 * x2 + 776.0) * x2 + 1482.0) * x2 - 1920.0) * x2 - 945.0) * x / 92160.0;
+    return x + g1 / nu + g2 / (nu * nu) + g3 / (nu * nu * nu) + g4 / (nu * nu * nu * nu);
+}

@@ -22,5 +22,8 @@ void stats_acf(const double *x, size_t n, size_t max_lag, double *acf);
 double stats_norm_quantile(double p);
 /* Cumulative distribution of the standard normal. */
 double stats_norm_cdf(double z);
+/* Quantile function of Student's t with nu > 0 degrees of freedom (Cornish-Fisher, four
+ * terms: at 0.975 within 0.2% for nu >= 3, 0.7% at nu = 2). */
+double stats_t_quantile(double p, double nu);
 
 #endif

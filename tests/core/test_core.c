@@ -166,6 +166,13 @@ test_stats(void)
                1e-14);
     CHECK_NEAR(stats_norm_quantile(0.975), 1.959963984540054, 1e-12);
     CHECK_NEAR(stats_norm_quantile(0.1), -1.2815515655446004, 1e-12);
+    /* Student's t quantiles (R: qt(0.975, c(3, 10, 30)), qt(0.9, 5), qt(0.975, 2)). */
+    CHECK_NEAR(stats_t_quantile(0.975, 3), 3.182446305284263, 0.01);
+    CHECK_NEAR(stats_t_quantile(0.975, 10), 2.228138851986273, 1e-3);
+    CHECK_NEAR(stats_t_quantile(0.975, 30), 2.042272456301238, 1e-4);
+    CHECK_NEAR(stats_t_quantile(0.9, 5), 1.475884048824481, 1e-3);
+    CHECK_NEAR(stats_t_quantile(0.975, 2), 4.302652729911275, 0.05);
+    CHECK(stats_t_quantile(0.975, 1e9) - 1.959963984540054 < 1e-8);
     CHECK_NEAR(stats_norm_cdf(1.959963984540054), 0.975, 1e-12);
 }
 

@@ -1267,6 +1267,30 @@ test_long_stationary(void)
     fc_result_clear(&r);
 }
 
+/* Auto's interval on a short series uses Student's t for its estimated variances (n - 2
+ * degrees of freedom): 8 values, t(6) = 2.447 against the normal's 1.960; not when the
+ * widths are learned across series (the forecast job's plan). */
+static void
+test_small_sample(void)
+{
+    double y[8] = {112, 118, 132, 129, 121, 135, 148, 148};
+    fc_spec spec;
+    fc_spec_default(&spec);
+    spec.horizon = 3;
+    spec.period = 0;
+    fc_result wide, plain;
+    CHECK_OK(fc_forecast(y, 8, &spec, &wide));
+    spec.learned_widths = true;
+    CHECK_OK(fc_forecast(y, 8, &spec, &plain));
+    for (int j = 0; j < 3; j++) {
+        CHECK_NEAR(wide.mean[j], plain.mean[j], 1e-12);
+        double ratio = (wide.upper[j] - wide.mean[j]) / (plain.upper[j] - plain.mean[j]);
+        CHECK_NEAR(ratio, 2.446911851144969 / 1.959963984540054, 0.01);
+    }
+    fc_result_clear(&wide);
+    fc_result_clear(&plain);
+}
+
 static void
 test_nonneg_floor(void)
 {
@@ -1390,6 +1414,7 @@ main(void)
     test_nonneg_floor();
     test_recent_errors();
     test_long_stationary();
+    test_small_sample();
     test_cross_learn_plan();
     test_forecast_plan();
     test_forecast_members();
