@@ -263,11 +263,9 @@ static void
 job_warn_failed(const job_series *series, size_t count)
 {
     size_t failed = 0, first = 0;
-    for (size_t i = count; i-- > 0;)
-        if (series[i].status) {
-            failed++;
+    for (size_t i = 0; i < count; i++)
+        if (series[i].status && !failed++)
             first = i;
-        }
     if (failed)
         diag_warn("forecast: %zu of %zu series not forecast ('%s': %s%s)", failed, count,
                   series[first].name, series[first].reason,

@@ -6,8 +6,9 @@
  * e.g. fc_tune m3_monthly 226 ; PARTS is the FC_PART_* mask for auto (ETS 1, Theta 2,
  * damped 4, SES 8, Holt 16, DOTM 32, CES 64, ARIMA 128; auto = FC_AUTO_PARTS = 226).
  * FC_BACK=B holds out the h values before the last B × h instead (an earlier origin; a
- * series too short for it is left out).  The frequency column is the period, except that 1 means detect it (as WS.FORECAST's
- * seasonality argument); FC_PERIOD=N overrides a period >= 2, FC_DETECT=1 detects all.
+ * series too short for it is left out).  The frequency column is the period, except that
+ * 1 means detect it (as WS.FORECAST's seasonality argument); FC_PERIOD=N overrides a
+ * period >= 2, FC_DETECT=1 detects all.
  * FC_POOL=W blends every forecast with the pooled one (fc_pooled, fitted on the same
  * truncated series) at weight W, or at fc_pool_weight with FC_POOL=auto; FC_JOB=1 does
  * what the forecast job does: fc_cross_learn's plan on the same truncated series (its
