@@ -323,8 +323,27 @@ done:
     return st;
 }
 
+/* Whether a multiplicative form's forecast level stays in the region its equations are
+ * defined on (above 0) for h steps: a damped downward slope can take it below, where the
+ * forecast of a positive series is 0 or less. */
+static bool
+ets_stays_positive(const ets_fit *fit, size_t h)
+{
+    if (fit->model.error != ETS_MUL && fit->model.season != ETS_MUL)
+        return true;
+    double phi = fit->model.damped ? fit->phi : 1.0, phik = 1.0, phistar = 0.0;
+    for (size_t i = 0; i < h; i++) {
+        phik *= phi;
+        phistar += phik;
+        if (!(fit->l + (fit->model.trend ? phistar * fit->b : 0.0) > ETS_TINY))
+            return false;
+    }
+    return true;
+}
+
 ws_status
-ets_select(const double *y, size_t n, size_t m, int forms, double *fitted, ets_fit *out)
+ets_select(const double *y, size_t n, size_t m, int forms, size_t h, double *fitted,
+           ets_fit *out)
 {
     bool positive = true;
     for (size_t i = 0; i < n; i++)
@@ -350,7 +369,8 @@ ets_select(const double *y, size_t n, size_t m, int forms, double *fitted, ets_f
                  * numerically unstable. */
                 if (md.error == ETS_ADD && md.season == ETS_MUL)
                     continue;
-                if (ets_fit_model(y, n, m, md, NULL, &cur) != WS_OK)
+                if (ets_fit_model(y, n, m, md, NULL, &cur) != WS_OK ||
+                    !ets_stays_positive(&cur, h))
                     continue;
                 if (!have || cur.aicc < best.aicc) {
                     best = cur;
@@ -491,7 +511,13 @@ ets_intervals(const ets_fit *fit, size_t h, double level, uint64_t seed, const d
             double yv = md->error == ETS_MUL ? f * (1.0 + e) : f + e;
             draws[k] = yv;
             double pv;
-            if (md->season == ETS_MUL) {
+            if (md->season == ETS_MUL && md->error == ETS_MUL) {
+                /* The error-correction form (Hyndman et al. 2008, table 2.3): the same
+                 * states as dividing by q and s, without the division that blows a path
+                 * up to 1e40 once its level nears 0 (a damped downward trend). */
+                pv = q * (1.0 + e);
+                s[j] = sj * (1.0 + fit->gamma * e);
+            } else if (md->season == ETS_MUL) {
                 double qq = q > ETS_TINY ? q : ETS_TINY;
                 double ss = sj > ETS_TINY ? sj : ETS_TINY;
                 pv = yv / ss;

@@ -54,8 +54,9 @@ enum { ETS_SEASONS_NONE = 0, ETS_SEASONS_ANY = 1, ETS_SEASONS_ONLY = 2 };
 
 /* Fit every admissible model (as R's ets with its defaults: no multiplicative trend, no
  * additive error with multiplicative season) among `forms` and keep the one with the
- * lowest AICc. */
-ws_status ets_select(const double *y, size_t n, size_t m, int forms, double *fitted,
+ * lowest AICc.  Unlike R, a multiplicative form whose forecast level falls to 0 or below
+ * within h steps is not admissible either. */
+ws_status ets_select(const double *y, size_t n, size_t m, int forms, size_t h, double *fitted,
                      ets_fit *out);
 
 /* Point forecasts 1..h. */

@@ -170,7 +170,7 @@ fc_add_ets(fc_work *w, int seasons, ets_fit *fit_out)
             off = (w->n - FC_DECOMP_SEASONS * w->m) / w->m * w->m;
         for (size_t t = 0; t < off; t++)
             p->fitted[t] = NAN;
-        st = ets_select(w->x + off, w->n - off, w->m, seasons, p->fitted + off, &fit);
+        st = ets_select(w->x + off, w->n - off, w->m, seasons, w->h, p->fitted + off, &fit);
         if (st) {
             fc_part_drop(w);
             return st;
@@ -187,7 +187,8 @@ fc_add_ets(fc_work *w, int seasons, ets_fit *fit_out)
             off = w->n - FC_ETS_MAX_N;
         for (size_t t = 0; t < off; t++)
             p->fitted[t] = NAN;
-        st = ets_select(w->sa + off, w->n - off, 1, ETS_SEASONS_NONE, p->fitted + off, &fit);
+        st = ets_select(w->sa + off, w->n - off, 1, ETS_SEASONS_NONE, w->h, p->fitted + off,
+                        &fit);
         if (st) {
             fc_part_drop(w);
             return st;

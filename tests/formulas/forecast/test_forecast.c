@@ -198,7 +198,7 @@ test_ets_vs_r(void)
     const double rm[] = {230.3380227, 234.2509641, 268.7607744,
                          256.0032082, 252.6432050, 280.1562937};
     double f6[6];
-    CHECK_OK(ets_select(air72, 72, 12, true, NULL, &fit));
+    CHECK_OK(ets_select(air72, 72, 12, true, 6, NULL, &fit));
     CHECK(fit.model.season == ETS_MUL);
     ets_forecast(&fit, 6, f6);
     for (int i = 0; i < 6; i++) {
@@ -313,6 +313,34 @@ test_simulated_intervals(void)
     /* Same seed, same bits. */
     ets_intervals(&fit, 4, 0.95, 42, f, lo2, hi2, work);
     CHECK(memcmp(lo, lo2, sizeof lo) == 0 && memcmp(hi, hi2, sizeof hi) == 0);
+}
+
+static void
+test_simulated_level_near_zero(void)
+{
+    /* ETS(M,Ad,M) whose level falls through 0 by step 3: its simulated paths once divided
+     * by that level and gave bounds of 1e46.  Each draw is f (1 + e) with f of at most 1
+     * in size and |e| rarely above 4 sigma = 1.2: bounds stay within a few units. */
+    ets_fit fit;
+    memset(&fit, 0, sizeof fit);
+    fit.model = (ets_model){ETS_MUL, ETS_ADD, ETS_MUL, true};
+    fit.m = 4;
+    fit.alpha = 0.5;
+    fit.beta = 0.2;
+    fit.gamma = 0.1;
+    fit.phi = 0.9;
+    fit.l = 1.0;
+    fit.b = -0.5;
+    fit.s[0] = 0.8, fit.s[1] = 1.2, fit.s[2] = 1.1, fit.s[3] = 0.9;
+    fit.sigma2 = 0.09;
+    fit.n = 40;
+    static double work[ETS_SIM_WORK];
+    double f[8], lo[8], hi[8];
+    ets_forecast(&fit, 8, f);
+    CHECK(f[0] > 0.0 && f[2] < 0.0);
+    ets_intervals(&fit, 8, 0.95, 42, f, lo, hi, work);
+    for (int i = 0; i < 8; i++)
+        CHECK(isfinite(lo[i]) && isfinite(hi[i]) && hi[i] - lo[i] < 10.0 && lo[i] <= hi[i]);
 }
 
 static void
@@ -1421,6 +1449,7 @@ main(void)
     test_across_alloc_failures();
     test_hand();
     test_simulated_intervals();
+    test_simulated_level_near_zero();
     test_season_detect();
     test_data_handling();
     return check_summary("forecast");

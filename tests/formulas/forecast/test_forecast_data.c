@@ -2,7 +2,9 @@
  * multiplicative ETS parts gave bounds of 1e9..1e291 (M4 hourly H130 and H132, Tourism
  * monthly M42 and M100), which the auto combination averaged in; a CES part ran away on
  * the first 816 values of M4 hourly H247 (a bound of 2.2e6 at step 48 through the parts'
- * disagreement).  Reads the data from
+ * disagreement).  ETS alone: simulated paths of ETS(M,*,M) blew up to infinite bounds once
+ * their level neared 0 (H130, H132, H133, M100), and ETS(M,Ad,M) forecast 0 for M1
+ * quarterly QRF1 (values 0.3 to 8.3) with an upper bound of 2e46.  Reads the data from
  * $WS_SHARED_DATA at run time (evaluation data is never copied here); skips without it. */
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +47,18 @@ main(void)
     const struct {
         const char *file, *id;
         size_t h, first; /* the first `first` values (0: all) */
+        fc_method method;
     } cases[] = {
-        {"m4_hourly_train.csv", "H130", 48, 0},      {"m4_hourly_train.csv", "H132", 48, 0},
-        {"tourism_monthly_train.csv", "M42", 24, 0}, {"tourism_monthly_train.csv", "M100", 24, 0},
-        {"m4_hourly_train.csv", "H247", 48, 816},
+        {"m4_hourly_train.csv", "H130", 48, 0, FC_AUTO},
+        {"m4_hourly_train.csv", "H132", 48, 0, FC_AUTO},
+        {"tourism_monthly_train.csv", "M42", 24, 0, FC_AUTO},
+        {"tourism_monthly_train.csv", "M100", 24, 0, FC_AUTO},
+        {"m4_hourly_train.csv", "H247", 48, 816, FC_AUTO},
+        {"m4_hourly_train.csv", "H130", 48, 0, FC_ETS},
+        {"m4_hourly_train.csv", "H132", 48, 0, FC_ETS},
+        {"m4_hourly_train.csv", "H133", 48, 0, FC_ETS},
+        {"tourism_monthly_train.csv", "M100", 24, 0, FC_ETS},
+        {"m1_quarterly_train.csv", "QRF1", 8, 0, FC_ETS},
     };
     static double y[20000];
     int found = 0;
@@ -72,6 +82,7 @@ main(void)
         spec.horizon = cases[c].h;
         spec.period = (int)period;
         spec.level = 0.95;
+        spec.method = cases[c].method;
         fc_result r;
         CHECK_OK(fc_forecast(y, n, &spec, &r));
         /* Bounds are finite and within a few ranges of the history: wide is allowed,
@@ -84,9 +95,13 @@ main(void)
             worst = width > worst ? width : worst;
         }
         if (!(worst < 10.0 * range))
-            fprintf(stderr, "%s: widest interval %g, history range %g\n", cases[c].id, worst,
-                    range);
+            fprintf(stderr, "%s (%s): widest interval %g, history range %g\n", cases[c].id,
+                    cases[c].method == FC_ETS ? "ets" : "auto", worst, range);
         CHECK(worst < 10.0 * range);
+        /* A positive history's forecast stays above 0 (QRF1's went to 0 by step 3). */
+        if (lo > 0.0)
+            for (size_t i = 0; i < r.horizon; i++)
+                CHECK(r.mean[i] > 0.0);
         fc_result_clear(&r);
     }
     if (!found)
