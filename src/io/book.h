@@ -183,5 +183,8 @@ ws_status ods_read(ws_book *book, const char *path);
 ws_status csv_read(ws_book *book, const char *path);
 /* Writer: the whole book as .xlsx at `path` (the caller handles temporary names). */
 ws_status xlsx_write(const ws_book *book, const char *path, const ws_save_options *options);
+/* Books of more cells than this are written row by row in constant memory (xlsx_write.c);
+ * tests set 0 to take that path with small books.  Returns the value before. */
+uint64_t xlsx_write_stream_cells(uint64_t cells);
 
 #endif
