@@ -219,7 +219,15 @@ save_book(const ws_book *book, const common_opts *o)
     const char *fixed = getenv("WORLDSHEET_CREATED_TIME"); /* reproducible files in tests */
     if (fixed)
         save.created_time = strtoll(fixed, NULL, 10);
-    if (ws_book_save(book, o->out, &save) != WS_OK) {
+    /* A big book takes seconds to write (10,000 forecast series: about 5): say so on a
+     * terminal, after the progress bar has reached its end. */
+    bool tty = isatty(2) != 0;
+    if (tty)
+        fprintf(stderr, "writing %s ...", o->out);
+    ws_status st = ws_book_save(book, o->out, &save);
+    if (tty)
+        fprintf(stderr, st == WS_OK ? " done\n" : "\n");
+    if (st != WS_OK) {
         fprintf(stderr, "%s: %s\n", program, ws_last_reason());
         return EXIT_IO;
     }
