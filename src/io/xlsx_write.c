@@ -44,11 +44,11 @@
  *   - Big books (more than XW_STREAM_CELLS cells) are written in libxlsxwriter's
  *     constant-memory mode: each row goes to its temporary file as the next one starts
  *     (the book's rows are sorted, as that mode needs), instead of every cell being held
- *     in its tree until the end.  A forecast of 10,000 series (13 million cells) writes
- *     in 40% less time and half the memory.  The file differs in two ways: text is
- *     written in the cells (inline strings) rather than in a shared table, and charts
- *     carry no cached values, which Excel and LibreOffice recompute from the cells on
- *     opening (libxlsxwriter cannot read cells back once written).
+ *     in its tree until the end: the forecast job on 10,000 series (13 million cells)
+ *     takes 13.6 s instead of 20 s, and half the memory.  The file differs in two ways:
+ *     text is written in the cells (inline strings) rather than in a shared table, and
+ *     charts carry no cached values, which Excel and LibreOffice recompute from the cells
+ *     on opening (libxlsxwriter cannot read cells back once written).
  *
  * libxlsxwriter prints some warnings to stderr itself; we check our input first (grid,
  * names, lengths, chart series) so that it has nothing to complain about. */
