@@ -385,6 +385,27 @@ fc_recent_sd(const fc_work *w)
     return count >= RECENT_MIN_ERRORS ? sqrt(ss / (double)(count - 1)) : NAN;
 }
 
+/* Auto's errors have heavier tails than the normal its widths assume, the same shape on
+ * every set: on the training holdouts (origin 0, the 95% interval's half-width as the
+ * unit), the errors' 50% and 80% quantiles are 0.25-0.30 and 0.55-0.60 of their 95%
+ * quantile on all twelve sets and the 99% 1.5-1.7 on five of six (the normal: 0.34, 0.65,
+ * 1.31; Student's t with 5 degrees of freedom: 0.28, 0.57, 1.57).  So an interval at
+ * another level is the 95% one (whose width everything else was chosen for) times the
+ * ratio of t5's quantiles, not the normal's.  Auto alone at three origins, root mean
+ * square distance of coverage from the level over the twelve sets: 50% 0.117 -> 0.071,
+ * 80% 0.063 -> 0.054 (mean 0.841 -> 0.800), 99% 0.020 -> 0.010; MSIS 2-4% lower at each;
+ * 4, 6 and 8 degrees of freedom: 0.069 / 0.057 / 0.009, 0.075 / 0.053 / 0.012, 0.084 /
+ * 0.054 / 0.014.  The 95% interval does not move.  This is the factor on the normal's
+ * width at `level` (z its quantile). */
+#define FC_TAIL_DF 5.0
+static double
+fc_tail_shape(double level, double z)
+{
+    double p = 0.5 + level / 2.0, p95 = 0.5 + 0.95 / 2.0;
+    return stats_t_quantile(p, FC_TAIL_DF) / z /
+           (stats_t_quantile(p95, FC_TAIL_DF) / stats_norm_quantile(p95));
+}
+
 /* Average the parts into the result (scaled back by `scale`), with in-sample MASE;
  * members (when not NULL) gets each of fc_member_parts' own forecast, NaN for one not
  * fitted. */
@@ -427,10 +448,13 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
      * three origins, auto alone: 95% coverage 0.0388 -> 0.026 from 0.95 (root mean
      * square), in range on 12 -> 19 of 36 set-origins (the yearly sets 0.87-0.91 ->
      * 0.90-0.95), geometric mean MSIS unchanged (16.66); n - 3, n - 4, n - 6: MSIS 16.70,
-     * 16.73, 16.80. */
-    double small = lower && w->comb && !w->learned_widths
-                       ? stats_t_quantile(0.5 + w->level / 2.0, n > 4 ? (double)n - 2.0 : 2.0) / z
-                       : 1.0;
+     * 16.73, 16.80.  And at a level other than 95%, the shape of auto's errors
+     * (fc_tail_shape). */
+    bool alone = lower && w->comb && !w->learned_widths;
+    double df = n > 4 ? (double)n - 2.0 : 2.0;
+    double small = alone ? stats_t_quantile(0.5 + w->level / 2.0, df) / z *
+                               fc_tail_shape(w->level, z)
+                         : 1.0;
     for (size_t i = 0; i < h; i++) {
         double a = 0.0;
         for (size_t j = 0; j < w->nparts; j++)

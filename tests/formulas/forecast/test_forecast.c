@@ -1317,6 +1317,20 @@ test_small_sample(void)
     }
     fc_result_clear(&wide);
     fc_result_clear(&plain);
+    /* At 80%, also the tail shape of auto's errors: t5's quantile ratio to its 95% one
+     * instead of the normal's (R: qt(0.9, 6) / qnorm(0.9) * (qt(0.9, 5) / qnorm(0.9)) /
+     * (qt(0.975, 5) / qnorm(0.975)) = 0.98647). */
+    spec.level = 0.8;
+    spec.learned_widths = false;
+    CHECK_OK(fc_forecast(y, 8, &spec, &wide));
+    spec.learned_widths = true;
+    CHECK_OK(fc_forecast(y, 8, &spec, &plain));
+    for (int j = 0; j < 3; j++) {
+        double ratio = (wide.upper[j] - wide.mean[j]) / (plain.upper[j] - plain.mean[j]);
+        CHECK_NEAR(ratio, 0.98647, 0.01);
+    }
+    fc_result_clear(&wide);
+    fc_result_clear(&plain);
 }
 
 static void
