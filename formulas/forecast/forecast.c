@@ -364,6 +364,16 @@ fc_add_naive(fc_work *w, size_t lag)
 const unsigned fc_member_parts[FC_MEMBERS] = {FC_PART_THETA, FC_PART_DOTM, FC_PART_CES,
                                               FC_PART_ARIMA};
 
+/* The parts' mean one-step fitted value at t (NaN where a part has none). */
+static double
+fc_mean_fitted(const fc_work *w, size_t t)
+{
+    double f = 0.0;
+    for (size_t j = 0; j < w->nparts; j++)
+        f += w->parts[j].fitted[t];
+    return f / (double)w->nparts;
+}
+
 /* The standard deviation of the parts' mean one-step fitted value's errors over the last h
  * values (at least RECENT_MIN_ERRORS of them), NaN when fewer are finite. */
 #define RECENT_MIN_ERRORS 4
@@ -374,9 +384,7 @@ fc_recent_sd(const fc_work *w)
     double ss = 0.0;
     size_t count = 0;
     for (size_t t = w->n > span ? w->n - span : 0; t < w->n; t++) {
-        double f = 0.0;
-        for (size_t j = 0; j < w->nparts; j++)
-            f += w->parts[j].fitted[t] / (double)w->nparts;
+        double f = fc_mean_fitted(w, t);
         if (isfinite(f)) {
             ss += (w->x[t] - f) * (w->x[t] - f);
             count++;
@@ -452,9 +460,9 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
      * (fc_tail_shape). */
     bool alone = lower && w->comb && !w->learned_widths;
     double df = n > 4 ? (double)n - 2.0 : 2.0;
-    double small = alone ? stats_t_quantile(0.5 + w->level / 2.0, df) / z *
-                               fc_tail_shape(w->level, z)
-                         : 1.0;
+    double t_scale = alone ? stats_t_quantile(0.5 + w->level / 2.0, df) / z *
+                                 fc_tail_shape(w->level, z)
+                           : 1.0;
     for (size_t i = 0; i < h; i++) {
         double a = 0.0;
         for (size_t j = 0; j < w->nparts; j++)
@@ -524,7 +532,7 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
             }
             half_lo = sqrt(half_lo * half_lo + missing_lo);
             half_hi = sqrt(half_hi * half_hi + missing_hi);
-            double cal = (w->calib ? w->calib[i] : 1.0) * small;
+            double cal = (w->calib ? w->calib[i] : 1.0) * t_scale;
             lower[i] = (c - cal * half_lo) * scale;
             upper[i] = (c + cal * half_hi) * scale;
         }
@@ -535,10 +543,7 @@ fc_finish(fc_work *w, double scale, double *members, fc_result *out)
     double num = 0.0, den = 0.0;
     size_t cn = 0, cd = 0;
     for (size_t t = 0; t < n; t++) {
-        double f = 0.0;
-        for (size_t j = 0; j < w->nparts; j++)
-            f += w->parts[j].fitted[t];
-        f /= k;
+        double f = fc_mean_fitted(w, t);
         if (isfinite(f)) {
             num += fabs(w->x[t] - f);
             cn++;

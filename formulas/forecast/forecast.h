@@ -26,7 +26,8 @@ typedef struct fc_spec {
     uint64_t seed;  /* for simulated intervals; fixed default in fc_spec_default */
     unsigned parts; /* FC_AUTO: the FC_PART_* it combines; 0 = FC_AUTO_PARTS */
     bool learned_widths; /* the widths are learned across series (a learned fc_plan's
-                          * factors): no small-sample widening of auto's interval */
+                          * factors): auto's interval gets no Student's t widening for a
+                          * short series nor tail shape at levels other than 95% */
 } fc_spec;
 
 typedef struct fc_result {
